@@ -1,0 +1,2 @@
+package com.poolsbridge;
+public class PoolsBridge { public static void main(String[] a) {} }
