@@ -1,2 +1,50 @@
 package com.poolsbridge;
-public class PoolsBridge { public static void main(String[] a) {} }
+
+import java.util.Arrays;
+import java.util.Map;
+
+import com.poolsbridge.app.BridgeApplication;
+import com.poolsbridge.app.BridgeSettings;
+
+/**
+ * Entry point of target/pools-bridge.jar:
+ * <pre>
+ *   java -jar pools-bridge.jar            run the bridge against the broker, database and 0Pools in the environment
+ *   java -jar pools-bridge.jar demo       embedded broker, database and sandbox, sample orders, summary table
+ *   java -jar pools-bridge.jar sandbox    the local 0Pools sandbox alone
+ * </pre>
+ */
+public final class PoolsBridge {
+
+    private PoolsBridge() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length == 0 ? "run" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (mode) {
+            case "run" -> run();
+            case "demo" -> com.poolsbridge.demo.Demo.main(rest);
+            case "sandbox" -> com.poolsbridge.sandbox.SandboxMain.main(rest);
+            default -> {
+                System.err.println("usage: java -jar pools-bridge.jar [run|demo|sandbox]");
+                System.exit(64);
+            }
+        }
+    }
+
+    private static void run() throws Exception {
+        BridgeSettings settings;
+        try {
+            settings = BridgeSettings.fromEnvironment(System.getenv()).validate();
+        } catch (BridgeSettings.InvalidSettingsException e) {
+            // fail closed: no consumer has started, nothing was read from the queue
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try (BridgeApplication app = new BridgeApplication(settings, Map.of())) {
+            app.run();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package com.poolsbridge.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.poolsbridge.infra.Database;
+import com.poolsbridge.order.DeadLetters;
+import com.poolsbridge.order.OrderClaims;
+import com.poolsbridge.order.OrderOutcomes;
+import com.poolsbridge.order.OrderRecords;
+import com.poolsbridge.order.OrderResume;
+import com.poolsbridge.order.OrderValidator;
+import com.poolsbridge.order.QuoteStep;
+import com.poolsbridge.order.TransactStep;
+import com.poolsbridge.pools.PoolCapabilities;
+import com.poolsbridge.pools.PoolsAuthentication;
+import com.poolsbridge.pools.PoolsResponses;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+import org.apache.camel.spi.PropertiesComponent;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * Wires pools-bridge: the beans with a lifecycle (connection pools) are built here in Java, the routes come
+ * from the YAML files. Secrets go straight into the beans that need them and never become Camel properties.
+ */
+public final class BridgeApplication implements AutoCloseable {
+
+    private final BridgeSettings settings;
+    private final Map<String, String> overrides;
+    private final Main main = new Main();
+    private HikariDataSource dataSource;
+    private JmsPoolConnectionFactory connectionFactory;
+
+    public BridgeApplication(BridgeSettings settings, Map<String, String> overrides) {
+        this.settings = settings.validate();
+        this.overrides = new LinkedHashMap<>(overrides);
+    }
+
+    /** Starts Camel without blocking (tests, demo). */
+    public CamelContext start() throws Exception {
+        configure();
+        main.start();
+        return main.getCamelContext();
+    }
+
+    /** Runs until the JVM is asked to stop (production). */
+    public void run() throws Exception {
+        configure();
+        main.run();
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    private void configure() {
+        String configFile = System.getenv("POOLS_BRIDGE_CONFIG");
+        main.setDefaultPropertyPlaceholderLocation("classpath:config/application.properties"
+                + (configFile == null ? "" : ",file:" + configFile));
+        main.addOverrideProperty("pools.base-url", settings.poolsBaseUrl());
+        main.addOverrideProperty("camel.server.port", String.valueOf(settings.httpPort()));
+        String routesDir = System.getenv("ROUTES_DIR");
+        if (routesDir != null) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + routesDir + "/*.camel.yaml");
+        }
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(new Beans());
+    }
+
+    /** Builds the beans once Camel has resolved its properties, so they honour every override. */
+    private final class Beans implements org.apache.camel.CamelConfiguration {
+
+        @Override
+        public void configure(CamelContext context) {
+            PropertiesComponent props = context.getPropertiesComponent();
+            Clock clock = Clock.systemUTC();
+            dataSource = Database.connect(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
+                    Integer.parseInt(props.resolveProperty("db.max-pool-size").orElse("16")));
+            connectionFactory = connectionFactory();
+
+            JmsComponent jms = new JmsComponent();
+            jms.setConnectionFactory(connectionFactory);
+            context.getRegistry().bind("jms", jms);
+
+            OrderRecords records = new OrderRecords(dataSource);
+            long safety = Long.parseLong(prop(props, "orders.quote-safety-ms"));
+            bind(context, "dataSource", dataSource);
+            bind(context, "clock", clock);
+            bind(context, "orderRecords", records);
+            bind(context, "orderValidator", new OrderValidator());
+            bind(context, "orderClaims", new OrderClaims(records, Long.parseLong(prop(props, "orders.lease-ms"))));
+            bind(context, "orderResume", new OrderResume(records,
+                    Integer.parseInt(prop(props, "orders.max-quote-attempts")), clock, safety));
+            bind(context, "quoteStep", new QuoteStep(records));
+            bind(context, "transactStep", new TransactStep(clock, safety));
+            bind(context, "orderOutcomes", new OrderOutcomes(records, clock));
+            bind(context, "deadLetters", new DeadLetters(records));
+            bind(context, "poolCapabilities", new PoolCapabilities(
+                    Duration.ofMillis(Long.parseLong(prop(props, "pools.capabilities-ttl-ms"))), clock));
+            bind(context, "poolsResponses", new PoolsResponses(
+                    Long.parseLong(prop(props, "retry.rate-limited.max-wait-ms")),
+                    Long.parseLong(prop(props, "retry.rate-limited.jitter-ms"))));
+            bind(context, "poolsAuthentication", new PoolsAuthentication(settings.poolsBaseUrl(), settings.poolsSecretKey()));
+        }
+    }
+
+    private JmsPoolConnectionFactory connectionFactory() {
+        String url = settings.brokerUrl() + (settings.brokerUrl().contains("?") ? "&" : "?") + "cacheDestinations=true";
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, settings.brokerUser(), settings.brokerPassword());
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(artemis);
+        pool.setMaxConnections(4);
+        return pool;
+    }
+
+    private static String prop(PropertiesComponent props, String key) {
+        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
+    }
+
+    private static void bind(CamelContext context, String name, Object bean) {
+        context.getRegistry().bind(name, bean);
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+        if (connectionFactory != null) {
+            connectionFactory.stop();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+}

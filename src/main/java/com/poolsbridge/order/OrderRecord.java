@@ -1,0 +1,15 @@
+package com.poolsbridge.order;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** The durable state of one order, as stored in table order_record. */
+public record OrderRecord(String orderId, String poolId, String side, BigDecimal amount, String cryptoNetwork,
+                          String destAddress, String destNetwork, OrderState state, int quoteAttempt,
+                          String quoteId, Instant quoteExpiresAt, String idempotencyKey, String transactId,
+                          String tradeStatus, String replyJson) {
+
+    public boolean quoteStillValid(Instant now, long safetyMillis) {
+        return quoteExpiresAt != null && now.plusMillis(safetyMillis).isBefore(quoteExpiresAt);
+    }
+}

@@ -1,0 +1,186 @@
+package com.poolsbridge.order;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * Table order_record: one row per bank order, updated at each step. Every write is its own short transaction,
+ * committed before the 0Pools call it prepares, so a crash at any point leaves a record that tells the next
+ * delivery exactly where to resume.
+ */
+public class OrderRecords {
+
+    private final DataSource dataSource;
+
+    public OrderRecords(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Inserts the order on first sight. The same orderId with other terms is refused: a reused id must never
+     * be mistaken for a redelivery of the first order.
+     */
+    public void register(OrderMessage order, String payloadSha256) {
+        String existing = queryString("SELECT payload_sha256 FROM order_record WHERE order_id = ?", order.orderId());
+        if (existing == null) {
+            update("""
+                    INSERT INTO order_record (order_id, payload_sha256, pool_id, side, amount, crypto_network,
+                        dest_address, dest_network, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED') ON CONFLICT (order_id) DO NOTHING""",
+                    order.orderId(), payloadSha256, order.poolId(), order.side(), order.amount(),
+                    order.cryptoNetwork(), order.destAddress(), order.destNetwork());
+            existing = queryString("SELECT payload_sha256 FROM order_record WHERE order_id = ?", order.orderId());
+        }
+        if (!payloadSha256.equals(existing)) {
+            throw new InvalidOrderException("order_id_reused",
+                    "orderId " + order.orderId() + " was already used for an order with other terms");
+        }
+    }
+
+    public Optional<OrderRecord> find(String orderId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM order_record WHERE order_id = ?")) {
+            ps.setString(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read order " + orderId, e);
+        }
+    }
+
+    public OrderRecord get(String orderId) {
+        return find(orderId).orElseThrow(() -> new IllegalStateException("no order record " + orderId));
+    }
+
+    public void recordCapabilitiesChecked(String orderId, String requestId) {
+        update("UPDATE order_record SET capabilities_request_id = ?, updated_at = now() WHERE order_id = ?",
+                requestId, orderId);
+    }
+
+    /** A new quote attempt starts: the previous quote (if any) provably produced no trade. */
+    public int startQuoteAttempt(String orderId) {
+        update("""
+                UPDATE order_record SET quote_attempt = quote_attempt + 1, quote_id = NULL, quote_expires_at = NULL,
+                    idempotency_key = NULL, state = 'RECEIVED', updated_at = now() WHERE order_id = ?""", orderId);
+        return get(orderId).quoteAttempt();
+    }
+
+    /** Quote and key are committed together, before the first transact call goes out. */
+    public void recordQuote(String orderId, String quoteId, Instant expiresAt, String quoteJson, String requestId,
+                            String idempotencyKey) {
+        update("""
+                UPDATE order_record SET state = 'TRANSACTING', quote_id = ?, quote_expires_at = ?, quote_json = ?,
+                    quote_request_id = ?, last_request_id = ?, idempotency_key = ?, quoted_at = now(), updated_at = now()
+                WHERE order_id = ?""",
+                quoteId, Timestamp.from(expiresAt), quoteJson, requestId, requestId, idempotencyKey, orderId);
+    }
+
+    public void recordReserved(String orderId, String transactId, String tradeStatus, String tradeJson,
+                               String requestId, String replyJson) {
+        update("""
+                UPDATE order_record SET state = 'RESERVED', transact_id = ?, trade_status = ?, trade_json = ?,
+                    transact_request_id = COALESCE(?, transact_request_id), last_request_id = COALESCE(?, last_request_id),
+                    reply_json = ?, reserved_at = now(), completed_at = now(), updated_at = now(),
+                    lease_owner = NULL, lease_until = NULL
+                WHERE order_id = ?""",
+                transactId, tradeStatus, tradeJson, requestId, requestId, replyJson, orderId);
+    }
+
+    public void recordRejected(String orderId, Rejection rejection, String replyJson) {
+        update("""
+                UPDATE order_record SET state = 'REJECTED', reject_source = ?, reject_status = ?, reject_type = ?,
+                    reject_code = ?, reject_message = ?, last_request_id = COALESCE(?, last_request_id), reply_json = ?,
+                    completed_at = now(), updated_at = now(), lease_owner = NULL, lease_until = NULL
+                WHERE order_id = ?""",
+                rejection.source(), rejection.status(), rejection.type(), rejection.code(),
+                truncate(rejection.message(), 512), rejection.requestId(), replyJson, orderId);
+    }
+
+    /** Dead-lettered: kept resumable (its quote and key stay), so a re-driven message continues safely. */
+    public void recordFailed(String orderId, String reason, String requestId) {
+        update("""
+                UPDATE order_record SET state = CASE WHEN state IN ('RESERVED','REJECTED') THEN state ELSE 'FAILED' END,
+                    failure_reason = ?, last_request_id = COALESCE(?, last_request_id), updated_at = now()
+                WHERE order_id = ?""", truncate(reason, 512), requestId, orderId);
+    }
+
+    public void countCall(String orderId, String requestId) {
+        update("""
+                UPDATE order_record SET pools_calls = pools_calls + 1,
+                    last_request_id = COALESCE(?, last_request_id), updated_at = now() WHERE order_id = ?""",
+                requestId, orderId);
+    }
+
+    public void recordTransactRequestId(String orderId, String requestId) {
+        update("UPDATE order_record SET transact_request_id = ?, updated_at = now() WHERE order_id = ?",
+                requestId, orderId);
+    }
+
+    /**
+     * Claims the order for this consumer until the lease ends. Returns CLAIMED, DONE (replied already), or
+     * BUSY (leased by another consumer, perhaps one that crashed: the lease then runs out).
+     */
+    public Claim claim(String orderId, String owner, long leaseMillis) {
+        int claimed = update("""
+                UPDATE order_record SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
+                    deliveries = deliveries + 1, updated_at = now()
+                WHERE order_id = ? AND state NOT IN ('RESERVED','REJECTED')
+                  AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)""",
+                owner, leaseMillis, orderId, owner);
+        if (claimed == 1) {
+            return Claim.CLAIMED;
+        }
+        return get(orderId).state().replied() ? Claim.DONE : Claim.BUSY;
+    }
+
+    public void release(String orderId, String owner) {
+        update("UPDATE order_record SET lease_owner = NULL, lease_until = NULL WHERE order_id = ? AND lease_owner = ?",
+                orderId, owner);
+    }
+
+    public enum Claim { CLAIMED, DONE, BUSY }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private String queryString(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("order_record query failed", e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("order_record update failed", e);
+        }
+    }
+
+    private static OrderRecord map(ResultSet rs) throws SQLException {
+        Timestamp expires = rs.getTimestamp("quote_expires_at");
+        return new OrderRecord(rs.getString("order_id"), rs.getString("pool_id"), rs.getString("side"),
+                rs.getBigDecimal("amount"), rs.getString("crypto_network"), rs.getString("dest_address"),
+                rs.getString("dest_network"), OrderState.valueOf(rs.getString("state")), rs.getInt("quote_attempt"),
+                rs.getString("quote_id"), expires == null ? null : expires.toInstant(),
+                rs.getString("idempotency_key"), rs.getString("transact_id"), rs.getString("trade_status"),
+                rs.getString("reply_json"));
+    }
+}

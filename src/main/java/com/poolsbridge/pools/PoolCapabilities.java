@@ -1,0 +1,106 @@
+package com.poolsbridge.pools;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.order.LocalRejectionException;
+import com.poolsbridge.order.OrderRecord;
+import org.apache.camel.Exchange;
+
+/**
+ * Cached per-pool capabilities (contract §3.2): refreshed on a schedule, when older than the TTL, and after
+ * a quote fails validation (the pool's configuration may have changed without notice).
+ */
+public class PoolCapabilities {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Duration ttl;
+    private final Clock clock;
+
+    public PoolCapabilities(Duration ttl, Clock clock) {
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    public boolean needsRefresh(String poolId) {
+        Entry entry = cache.get(poolId);
+        return entry == null || entry.fetchedAt.plus(ttl).isBefore(clock.instant());
+    }
+
+    public void prepareFetch(Exchange exchange, String poolId) {
+        PoolsCall.get(exchange, "getCapabilities", "/pools/" + poolId + "/capabilities", null);
+    }
+
+    public void store(Exchange exchange) throws Exception {
+        JsonNode json = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+        cache.put(json.get("poolId").asText(), new Entry(json, clock.instant()));
+    }
+
+    public void invalidate(String poolId) {
+        cache.remove(poolId);
+    }
+
+    /** Rejects locally what the pool cannot do for this partner, so no quote is asked for in vain. */
+    public void check(OrderRecord order) {
+        Entry entry = cache.get(order.poolId());
+        if (entry == null) {
+            throw new IllegalStateException("capabilities of " + order.poolId() + " not loaded");
+        }
+        JsonNode caps = entry.json;
+        if (!contains(caps.get("sides"), order.side())) {
+            throw new LocalRejectionException("side_not_supported",
+                    "pool " + order.poolId() + " does not offer " + order.side() + " to this partner");
+        }
+        for (String network : order.destNetwork() == null ? List.of(order.cryptoNetwork())
+                : List.of(order.cryptoNetwork(), order.destNetwork())) {
+            if (!contains(caps.get("supportedNetworks"), network)) {
+                throw new LocalRejectionException("network_not_supported",
+                        "pool " + order.poolId() + " does not deliver on " + network);
+            }
+        }
+        // limits are USDT-equivalent: comparable here only when the input amount is USDT (an off-ramp sale);
+        // for other inputs 0Pools applies them at quote time (400 amount_out_of_range)
+        if ("off_ramp".equals(order.side()) && "USDT".equals(text(caps, "cryptoCurrency"))) {
+            BigDecimal min = decimal(caps, "minOrderUsdt");
+            BigDecimal max = decimal(caps, "maxOrderUsdt");
+            if ((min != null && order.amount().compareTo(min) < 0) || (max != null && order.amount().compareTo(max) > 0)) {
+                throw new LocalRejectionException("amount_out_of_range",
+                        "amount " + order.amount().toPlainString() + " is outside the pool's order limits");
+            }
+        }
+    }
+
+    private static boolean contains(JsonNode array, String value) {
+        if (array == null || !array.isArray()) {
+            return false;
+        }
+        for (JsonNode item : array) {
+            if (value.equals(item.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static BigDecimal decimal(JsonNode node, String field) {
+        String value = text(node, field);
+        return value == null ? null : new BigDecimal(value);
+    }
+
+    private record Entry(JsonNode json, Instant fetchedAt) {
+    }
+}

@@ -1,0 +1,352 @@
+package com.poolsbridge.order;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.app.BridgeApplication;
+import com.poolsbridge.support.JsonSchemas;
+import com.poolsbridge.support.Orders;
+import com.poolsbridge.support.ScriptedPools;
+import com.poolsbridge.support.TestInfrastructure;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Route unit tests for order intake and execution: the 0Pools HTTP call and the JMS endpoints are mocked
+ * (AdviceWith), the order records live in the embedded PostgreSQL. One test per branch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrderRoutesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ScriptedPools pools = new ScriptedPools();
+    private BridgeApplication app;
+    private CamelContext context;
+    private ProducerTemplate template;
+    private MockEndpoint results;
+    private MockEndpoint deadLetters;
+    private OrderRecords records;
+
+    @BeforeAll
+    void startRoutes() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        Map<String, String> props = TestInfrastructure.fastRetries();
+        props.put("pools.capabilities-refresh-delay-ms", "3600000");
+        app = new BridgeApplication(infra.settings("http://127.0.0.1:9/v1"), props);
+        context = app.start();
+        AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(pools));
+        AdviceWith.adviceWith(context, "order-intake", a -> a.replaceFromWith("direct:orders"));
+        AdviceWith.adviceWith(context, "order-reply", a -> a.mockEndpointsAndSkip("jms:.*"));
+        AdviceWith.adviceWith(context, "order-dead-letter", a -> a.mockEndpointsAndSkip("jms:.*"));
+        template = context.createProducerTemplate();
+        results = context.getEndpoint("mock:jms:queue:pools.orders.results", MockEndpoint.class);
+        deadLetters = context.getEndpoint("mock:jms:queue:pools.orders.dlq", MockEndpoint.class);
+        records = context.getRegistry().lookupByNameAndType("orderRecords", OrderRecords.class);
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        pools.reset();
+        results.reset();
+        deadLetters.reset();
+    }
+
+    @Test
+    void acceptedOrderIsQuotedTransactedOnceAndReplied() throws Exception {
+        String orderId = Orders.newId("unit-ok");
+        results.expectedMessageCount(1);
+        results.expectedHeaderReceived("JMSCorrelationID", orderId);
+        results.expectedHeaderReceived("_AMQ_DUPL_ID", "order-result:" + orderId);
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        JsonNode reply = replyBody(0);
+        assertThat(reply.get("outcome").asText()).isEqualTo("accepted");
+        assertThat(reply.at("/trade/status").asText()).isEqualTo("reserved");
+        assertThat(JsonSchemas.validate("order-result.schema.json", reply.toString())).isEmpty();
+        String quoteId = reply.get("quoteId").asText();
+        assertThat(reply.get("idempotencyKey").asText()).isEqualTo("pool-tx:" + orderId + ":" + quoteId);
+        assertThat(pools.calls()).extracting(ScriptedPools.Call::operation)
+                .containsExactly("getCapabilities", "createQuote", "transact");
+        ScriptedPools.Call transact = pools.calls("transact").get(0);
+        assertThat(transact.idempotencyKey()).isEqualTo("pool-tx:" + orderId + ":" + quoteId);
+        assertThat(transact.body()).isEqualTo("{\"quoteId\":\"" + quoteId + "\"}");
+        assertThat(pools.calls("createQuote").get(0).body())
+                .isEqualTo("{\"side\":\"on_ramp\",\"amount\":\"100\",\"type\":\"firm\",\"cryptoNetwork\":\"tron\",\"destAddress\":\"TQ4exampleAddress0001\"}");
+        OrderRecord record = records.get(orderId);
+        assertThat(record.state()).isEqualTo(OrderState.RESERVED);
+        assertThat(record.transactId()).isEqualTo("txn_" + quoteId);
+    }
+
+    @Test
+    void sameOrderTwiceMakesOneTradeAndResendsTheStoredReply() throws Exception {
+        String orderId = Orders.newId("unit-dup");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        results.expectedMessageCount(2);
+
+        template.sendBody("direct:orders", order);
+        template.sendBody("direct:orders", order);
+
+        results.assertIsSatisfied();
+        assertThat(pools.calls("transact")).hasSize(1);
+        assertThat(pools.calls("createQuote")).hasSize(1);
+        // identical bytes and the same duplicate id: the broker delivers one of them to the bank
+        assertThat(results.getExchanges().get(1).getMessage().getBody(String.class))
+                .isEqualTo(results.getExchanges().get(0).getMessage().getBody(String.class));
+        assertThat(results.getExchanges().get(1).getMessage().getHeader("_AMQ_DUPL_ID")).isEqualTo("order-result:" + orderId);
+    }
+
+    @Test
+    void malformedJsonIsDeadLetteredWithOriginalBytesAndNoPartnerCall() throws Exception {
+        String garbage = "{\"orderId\": \"broken\", ";
+        deadLetters.expectedBodiesReceived(garbage);
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterCode", "invalid_json");
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterRoute", "order-intake");
+
+        template.sendBody("direct:orders", garbage);
+
+        deadLetters.assertIsSatisfied();
+        assertThat(pools.calls()).isEmpty();
+        assertThat(results.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void schemaInvalidOrderIsDeadLetteredWithTheViolation() throws Exception {
+        String order = "{\"orderId\":\"unit-bad-1\",\"poolId\":\"EUR-USDT\",\"side\":\"buy\",\"amount\":100,\"cryptoNetwork\":\"tron\",\"destAddress\":\"x\"}";
+        deadLetters.expectedBodiesReceived(order);
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterCode", "schema_violation");
+
+        template.sendBody("direct:orders", order);
+
+        deadLetters.assertIsSatisfied();
+        assertThat(deadLetters.getExchanges().get(0).getMessage().getHeader("PoolsDeadLetterReason", String.class))
+                .contains("side").contains("amount");
+        assertThat(pools.calls()).isEmpty();
+        assertThat(records.find("unit-bad-1")).isEmpty();
+    }
+
+    @Test
+    void orderIdReusedForOtherTermsIsDeadLettered() throws Exception {
+        String orderId = Orders.newId("unit-reuse");
+        results.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterCode", "order_id_reused");
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "999.00"));
+
+        results.assertIsSatisfied();
+        deadLetters.assertIsSatisfied();
+        assertThat(pools.calls("transact")).hasSize(1);
+    }
+
+    @Test
+    void partnerDenialRejectsWithItsEnvelopeAndNeverTransacts() throws Exception {
+        String orderId = Orders.newId("unit-kyc");
+        pools.then("createQuote", 403, ScriptedPools.error(403, "forbidden", "kyc_not_approved"));
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        JsonNode reply = replyBody(0);
+        assertThat(reply.get("outcome").asText()).isEqualTo("rejected");
+        assertThat(reply.at("/rejection/source").asText()).isEqualTo("pools");
+        assertThat(reply.at("/rejection/status").asInt()).isEqualTo(403);
+        assertThat(reply.at("/rejection/code").asText()).isEqualTo("kyc_not_approved");
+        assertThat(reply.at("/rejection/requestId").asText()).isEqualTo("req_scripted");
+        assertThat(JsonSchemas.validate("order-result.schema.json", reply.toString())).isEmpty();
+        assertThat(pools.calls("transact")).isEmpty();
+        assertThat(records.get(orderId).state()).isEqualTo(OrderState.REJECTED);
+    }
+
+    @Test
+    void insufficientBalanceAtTransactIsRejectedWithoutRetry() throws Exception {
+        String orderId = Orders.newId("unit-402");
+        pools.then("transact", 402, ScriptedPools.error(402, "invalid_request", "insufficient_balance"));
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).at("/rejection/code").asText()).isEqualTo("insufficient_balance");
+        assertThat(pools.calls("transact")).hasSize(1);
+    }
+
+    @Test
+    void unavailableQuoteIsRejectedWithItsReason() throws Exception {
+        String orderId = Orders.newId("unit-dry");
+        pools.then("createQuote", 200, "{\"available\":false,\"type\":\"firm\",\"executable\":false,\"quoteId\":null,"
+                + "\"unavailableReason\":\"pool_dry\",\"rate\":null,\"expiresAt\":null}");
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).at("/rejection/code").asText()).isEqualTo("pool_dry");
+        assertThat(pools.calls("transact")).isEmpty();
+    }
+
+    @Test
+    void sideThePoolDoesNotOfferIsRejectedLocallyBeforeAnyQuote() throws Exception {
+        String orderId = Orders.newId("unit-side");
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", Orders.order(orderId, "EUR-USDT", "off_ramp", "50", "tron"));
+
+        results.assertIsSatisfied();
+        JsonNode reply = replyBody(0);
+        assertThat(reply.at("/rejection/source").asText()).isEqualTo("bridge");
+        assertThat(reply.at("/rejection/code").asText()).isEqualTo("side_not_supported");
+        assertThat(pools.calls("createQuote")).isEmpty();
+    }
+
+    @Test
+    void transientTransactFailuresAreRetriedWithIdenticalRequests() throws Exception {
+        String orderId = Orders.newId("unit-500");
+        for (int i = 0; i < 3; i++) {
+            pools.then("transact", 500, ScriptedPools.error(500, "server_error", "server_error"));
+        }
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).get("outcome").asText()).isEqualTo("accepted");
+        List<ScriptedPools.Call> transacts = pools.calls("transact");
+        assertThat(transacts).hasSize(4);
+        assertThat(transacts).allSatisfy(call -> {
+            assertThat(call.body()).isEqualTo(transacts.get(0).body());
+            assertThat(call.idempotencyKey()).isEqualTo(transacts.get(0).idempotencyKey());
+        });
+    }
+
+    @Test
+    void exhaustedRetriesDeadLetterTheOrderAndKeepItResumable() throws Exception {
+        String orderId = Orders.newId("unit-down");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        for (int i = 0; i < 5; i++) {
+            pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
+        }
+        deadLetters.expectedBodiesReceived(order);
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterAttempts", 5);
+        deadLetters.expectedHeaderReceived("PoolsOrderId", orderId);
+        deadLetters.expectedHeaderReceived("PoolsRequestId", "req_scripted");
+
+        template.sendBody("direct:orders", order);
+
+        deadLetters.assertIsSatisfied();
+        assertThat(results.getReceivedCounter()).isZero();
+        OrderRecord failed = records.get(orderId);
+        assertThat(failed.state()).isEqualTo(OrderState.FAILED);
+        assertThat(failed.idempotencyKey()).isNotNull();
+
+        // an operator re-drives the dead letter: the held quote is looked up, then transacted with the same key
+        results.expectedMessageCount(1);
+        template.sendBody("direct:orders", order);
+        results.assertIsSatisfied();
+        assertThat(pools.calls("getTransactionByQuote")).hasSize(1);
+        assertThat(pools.calls("transact")).hasSize(6);
+        assertThat(pools.calls("transact").get(5).idempotencyKey()).isEqualTo(failed.idempotencyKey());
+    }
+
+    @Test
+    void rateLimitedQuoteWaitsRetryAfterShortBeforeTheNextCall() throws Exception {
+        String orderId = Orders.newId("unit-429");
+        pools.then("createQuote", 429, ScriptedPools.error(429, "rate_limited", "rate_limited"),
+                Map.of("Retry-After-short", "1"));
+        results.expectedMessageCount(1);
+        long start = System.nanoTime();
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        assertThat(pools.calls("createQuote")).hasSize(2);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1000);
+        assertThat(replyBody(0).get("outcome").asText()).isEqualTo("accepted");
+    }
+
+    @Test
+    void conflictRollsBackAndTheRedeliveryFindsTheTradeByQuote() throws Exception {
+        String orderId = Orders.newId("unit-409");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        pools.then("transact", 409, ScriptedPools.error(409, "conflict", "operation_in_progress"));
+
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order))
+                .isInstanceOf(CamelExecutionException.class);
+        String quoteId = records.get(orderId).quoteId();
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(quoteId, "reserved"));
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", order); // what the broker's redelivery does
+
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).get("transactId").asText()).isEqualTo("txn_" + quoteId);
+        assertThat(pools.calls("transact")).hasSize(1);
+        assertThat(pools.calls("createQuote")).hasSize(1);
+    }
+
+    @Test
+    void expiredQuoteWithoutTradeIsRequotedWithANewKey() throws Exception {
+        String orderId = Orders.newId("unit-exp");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        pools.then("createQuote", 200, ScriptedPools.firmQuote("pq_test_expired_" + orderId, Instant.now().minusSeconds(1)));
+
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order)).isInstanceOf(CamelExecutionException.class);
+        assertThat(pools.calls("transact")).isEmpty(); // never transacts an expired quote
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", order);
+
+        results.assertIsSatisfied();
+        JsonNode reply = replyBody(0);
+        assertThat(reply.get("quoteId").asText()).isNotEqualTo("pq_test_expired_" + orderId);
+        assertThat(pools.calls("getTransactionByQuote")).hasSize(1);
+        assertThat(pools.calls("transact")).hasSize(1);
+        assertThat(records.get(orderId).quoteAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void orderLeasedByAnotherDeliveryIsRolledBackNotSkipped() {
+        String orderId = Orders.newId("unit-lease");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        OrderValidator validator = new OrderValidator();
+        Exchange probe = org.apache.camel.support.ExchangeHelper.createCopy(
+                new org.apache.camel.support.DefaultExchange(context), true);
+        probe.getMessage().setBody(order);
+        validator.validate(probe);
+        records.register(probe.getProperty(OrderValidator.ORDER, OrderMessage.class),
+                probe.getProperty(OrderValidator.PAYLOAD_SHA256, String.class));
+        assertThat(records.claim(orderId, "crashed-consumer", 60_000)).isEqualTo(OrderRecords.Claim.CLAIMED);
+
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order))
+                .hasRootCauseInstanceOf(OrderBusyException.class);
+        assertThat(pools.calls()).isEmpty();
+        assertThat(records.get(orderId).state()).isEqualTo(OrderState.RECEIVED);
+    }
+
+    private JsonNode replyBody(int index) throws Exception {
+        return JSON.readTree(results.getExchanges().get(index).getMessage().getBody(String.class));
+    }
+}

@@ -1,0 +1,83 @@
+package com.poolsbridge.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.poolsbridge.app.BridgeSettings;
+import com.poolsbridge.infra.EmbeddedBroker;
+import com.poolsbridge.infra.EmbeddedDatabase;
+import com.poolsbridge.infra.QueueNames;
+
+/**
+ * One embedded PostgreSQL and one embedded Artemis per test JVM (they take seconds to start); tests stay
+ * independent by using unique order ids and draining the queues they read.
+ */
+public final class TestInfrastructure {
+
+    public static final String SECRET_KEY = "sk_test_PLANTEDsecret0000000000001";
+    public static final String WEBHOOK_SECRET = "whsec_PLANTEDwebhook000000000000001";
+    public static final String DB_PASSWORD = "PLANTED-db-password-1";
+
+    private static TestInfrastructure instance;
+
+    private final EmbeddedDatabase database;
+    private final EmbeddedBroker broker;
+
+    private TestInfrastructure() throws Exception {
+        Path dir = Files.createTempDirectory("pools-bridge-test");
+        database = EmbeddedDatabase.start(null);
+        broker = EmbeddedBroker.start(dir.resolve("broker"), QueueNames.defaults());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                broker.close();
+                database.close();
+            } catch (Exception ignored) {
+                // JVM is exiting
+            }
+        }));
+    }
+
+    public static synchronized TestInfrastructure get() throws Exception {
+        if (instance == null) {
+            instance = new TestInfrastructure();
+        }
+        return instance;
+    }
+
+    public EmbeddedDatabase database() {
+        return database;
+    }
+
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+
+    public BridgeSettings settings(String poolsBaseUrl) {
+        Map<String, String> env = new HashMap<>();
+        env.put("POOLS_BASE_URL", poolsBaseUrl);
+        env.put("POOLS_SECRET_KEY", SECRET_KEY);
+        env.put("POOLS_PUBLISHABLE_KEY", "pk_test_demo000000000000000001");
+        env.put("POOLS_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.put("BROKER_URL", broker.url());
+        env.put("DB_URL", database.jdbcUrl());
+        env.put("DB_USER", database.user());
+        env.put("DB_PASSWORD", DB_PASSWORD);
+        env.put("HTTP_PORT", "0");
+        return BridgeSettings.fromEnvironment(env);
+    }
+
+    /** Short delays so retry tests stay fast; the production values live in config/application.properties. */
+    public static Map<String, String> fastRetries() {
+        Map<String, String> props = new HashMap<>();
+        props.put("retry.transient.initial-delay-ms", "20");
+        props.put("retry.transient.max-delay-ms", "200");
+        props.put("retry.rate-limited.jitter-ms", "50");
+        props.put("orders.consumers", "2");
+        props.put("orders.lease-ms", "3000");
+        props.put("camel.main.shutdown-timeout", "5");
+        props.put("camel.management.port", "0");
+        return props;
+    }
+}
