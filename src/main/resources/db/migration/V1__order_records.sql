@@ -9,7 +9,7 @@ CREATE TABLE order_record (
     dest_address         VARCHAR(256),
     dest_network         VARCHAR(32),
     state                VARCHAR(16)   NOT NULL,             -- RECEIVED, QUOTED, TRANSACTING, RESERVED, REJECTED, FAILED
-    quote_attempt        INTEGER       NOT NULL DEFAULT 0,   -- a new firm quote (and a new key) only after the last one provably made no trade
+    quote_attempt        INTEGER       NOT NULL DEFAULT 1,   -- which firm quote this is; a new one (and a new key) only after the last provably made no trade
     quote_id             VARCHAR(128),
     quote_expires_at     TIMESTAMPTZ,
     quote_json           TEXT,

@@ -1,6 +1,7 @@
 package com.poolsbridge.order;
 
 import com.poolsbridge.pools.PoolsApiException;
+import com.poolsbridge.pools.PoolsCall;
 import com.poolsbridge.pools.PoolsResponses;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,7 +21,8 @@ public class DeadLetters {
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int redeliveries = message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        // Camel drops its redelivery headers before the failure processor: pools-api counts the attempts itself
+        int attempts = Math.max(1, exchange.getProperty(PoolsCall.ATTEMPTS, 0, Integer.class));
         Object deliveries = message.getHeader("JMSXDeliveryCount");
         OrderMessage order = exchange.getProperty(OrderValidator.ORDER, OrderMessage.class);
         String requestId = cause instanceof PoolsApiException p ? p.requestId()
@@ -33,7 +35,7 @@ public class DeadLetters {
         message.setHeader("PoolsDeadLetterReason", reason);
         message.setHeader("PoolsDeadLetterCode", codeOf(cause));
         message.setHeader("PoolsDeadLetterRoute", exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
-        message.setHeader("PoolsDeadLetterAttempts", redeliveries + 1);
+        message.setHeader("PoolsDeadLetterAttempts", attempts);
         if (deliveries != null) {
             message.setHeader("PoolsDeliveryCount", deliveries);
         }

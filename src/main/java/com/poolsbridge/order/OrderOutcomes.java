@@ -42,6 +42,7 @@ public class OrderOutcomes {
         String json = MAPPER.writeValueAsString(reply);
         records.recordReserved(orderId, trade.path("transactId").asText(null), trade.path("status").asText(null),
                 trade.toString(), requestId, json);
+        exchange.setProperty(OrderResume.RECORD, records.get(orderId));
         toReply(exchange, orderId, json);
     }
 

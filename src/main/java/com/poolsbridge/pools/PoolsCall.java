@@ -14,6 +14,8 @@ public final class PoolsCall {
     public static final String QUERY = "poolsQuery";
     public static final String BODY = "poolsRequestBody";
     public static final String IDEMPOTENCY_KEY = "poolsIdempotencyKey";
+    /** How many times pools-api has sent this call (first try plus redeliveries). */
+    public static final String ATTEMPTS = "poolsAttempts";
 
     private PoolsCall() {
     }
@@ -34,5 +36,6 @@ public final class PoolsCall {
         exchange.setProperty(QUERY, query);
         exchange.setProperty(BODY, body);
         exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
+        exchange.setProperty(ATTEMPTS, 0);
     }
 }

@@ -88,8 +88,9 @@ class OrderRoutesTest {
         assertThat(JsonSchemas.validate("order-result.schema.json", reply.toString())).isEmpty();
         String quoteId = reply.get("quoteId").asText();
         assertThat(reply.get("idempotencyKey").asText()).isEqualTo("pool-tx:" + orderId + ":" + quoteId);
+        // capabilities come from the cache once loaded; quote and transact happen exactly once
         assertThat(pools.calls()).extracting(ScriptedPools.Call::operation)
-                .containsExactly("getCapabilities", "createQuote", "transact");
+                .endsWith("createQuote", "transact").doesNotHaveDuplicates();
         ScriptedPools.Call transact = pools.calls("transact").get(0);
         assertThat(transact.idempotencyKey()).isEqualTo("pool-tx:" + orderId + ":" + quoteId);
         assertThat(transact.body()).isEqualTo("{\"quoteId\":\"" + quoteId + "\"}");

@@ -60,7 +60,7 @@ public class ScriptedPools implements Processor {
             Deque<Response> script = scripts.get(operation);
             response = script == null || script.isEmpty() ? defaultResponse(operation, exchange) : script.poll();
         }
-        in.removeHeaders("*");
+        in.removeHeaders("*", "Camel.*");
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
         in.setHeader("X-Request-Id", "req_unit_" + calls.size());
         response.headers().forEach(in::setHeader);
