@@ -7,6 +7,7 @@ public class PoolsApiException extends RuntimeException {
     private final String type;
     private final String code;
     private final String requestId;
+    private final String partnerMessage;
 
     public PoolsApiException(int status, String type, String code, String message, String requestId) {
         super("0Pools " + status + " " + type + "/" + code + (message == null ? "" : ": " + message)
@@ -15,17 +16,15 @@ public class PoolsApiException extends RuntimeException {
         this.type = type;
         this.code = code;
         this.requestId = requestId;
+        this.partnerMessage = message;
     }
 
     public int status() { return status; }
     public String type() { return type; }
     public String code() { return code; }
     public String requestId() { return requestId; }
-    public String partnerMessage() {
-        String text = getMessage();
-        int colon = text.indexOf(": ");
-        return colon < 0 ? null : text.substring(colon + 2);
-    }
+    /** The envelope's human-readable message: for display and logs only, never parsed. */
+    public String partnerMessage() { return partnerMessage; }
 
     /** 400, 401, 403, 404, 402, 501 and the velocity cap: retrying cannot help, the order is rejected. */
     public static class Rejected extends PoolsApiException {

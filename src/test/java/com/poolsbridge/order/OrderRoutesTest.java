@@ -95,7 +95,7 @@ class OrderRoutesTest {
         assertThat(transact.idempotencyKey()).isEqualTo("pool-tx:" + orderId + ":" + quoteId);
         assertThat(transact.body()).isEqualTo("{\"quoteId\":\"" + quoteId + "\"}");
         assertThat(pools.calls("createQuote").get(0).body())
-                .isEqualTo("{\"side\":\"on_ramp\",\"amount\":\"100\",\"type\":\"firm\",\"cryptoNetwork\":\"tron\",\"destAddress\":\"TQ4exampleAddress0001\"}");
+                .isEqualTo("{\"side\":\"on_ramp\",\"amount\":\"100\",\"type\":\"firm\",\"cryptoNetwork\":\"tron\",\"destAddress\":\"" + Orders.TRON_WALLET + "\"}");
         OrderRecord record = records.get(orderId);
         assertThat(record.state()).isEqualTo(OrderState.RESERVED);
         assertThat(record.transactId()).isEqualTo("txn_" + quoteId);

@@ -12,15 +12,18 @@ public final class Orders {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
     }
 
+    public static final String TRON_WALLET = "TQ4Hb2N5xhvNm6sHdxb6aU8c1KQzjZpTm7";
+    public static final String EVM_WALLET = "0x52908400098527886E0F7030069857D2E4169EE7";
+
     public static String onRamp(String orderId, String poolId, String amount) {
         return """
-                {"orderId":"%s","poolId":"%s","side":"on_ramp","amount":"%s","cryptoNetwork":"tron","destAddress":"TQ4exampleAddress0001"}"""
-                .formatted(orderId, poolId, amount);
+                {"orderId":"%s","poolId":"%s","side":"on_ramp","amount":"%s","cryptoNetwork":"tron","destAddress":"%s"}"""
+                .formatted(orderId, poolId, amount, TRON_WALLET);
     }
 
     public static String order(String orderId, String poolId, String side, String amount, String network) {
         return """
-                {"orderId":"%s","poolId":"%s","side":"%s","amount":"%s","cryptoNetwork":"%s","destAddress":"0xDestinationWallet0001"}"""
-                .formatted(orderId, poolId, side, amount, network);
+                {"orderId":"%s","poolId":"%s","side":"%s","amount":"%s","cryptoNetwork":"%s","destAddress":"%s"}"""
+                .formatted(orderId, poolId, side, amount, network, "tron".equals(network) ? TRON_WALLET : EVM_WALLET);
     }
 }
