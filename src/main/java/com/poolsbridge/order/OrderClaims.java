@@ -50,6 +50,16 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
         return true;
     }
 
+    /**
+     * Called before every 0Pools call made for the order: a delivery that lost its lease (it stalled longer
+     * than the lease) stops before writing anything, so two deliveries never quote or transact side by side.
+     */
+    public void renew(Exchange exchange, String orderId) {
+        if (!records.renew(orderId, owner(exchange), leaseMillis)) {
+            throw new OrderBusyException(orderId);
+        }
+    }
+
     private String owner(Exchange exchange) {
         return instanceId + ":" + exchange.getExchangeId();
     }

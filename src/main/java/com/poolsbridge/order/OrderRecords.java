@@ -141,6 +141,13 @@ public class OrderRecords {
         return get(orderId).state().replied() ? Claim.DONE : Claim.BUSY;
     }
 
+    /** Extends the lease if this owner still holds it; false when another delivery has taken the order over. */
+    public boolean renew(String orderId, String owner, long leaseMillis) {
+        return update("""
+                UPDATE order_record SET lease_until = now() + (? * interval '1 millisecond')
+                WHERE order_id = ? AND lease_owner = ?""", leaseMillis, orderId, owner) == 1;
+    }
+
     public void release(String orderId, String owner) {
         update("UPDATE order_record SET lease_owner = NULL, lease_until = NULL WHERE order_id = ? AND lease_owner = ?",
                 orderId, owner);

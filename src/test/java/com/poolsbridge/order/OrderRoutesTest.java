@@ -347,6 +347,30 @@ class OrderRoutesTest {
         assertThat(records.get(orderId).state()).isEqualTo(OrderState.RECEIVED);
     }
 
+    @Test
+    void deliveryThatLostItsLeaseStopsBeforeTheNextPartnerCall() throws Exception {
+        String orderId = Orders.newId("unit-stolen");
+        // while this delivery waits for its quote, another delivery takes the (expired) lease over
+        pools.then("createQuote", 200, ScriptedPools.firmQuote("pq_test_stolen_" + orderId, Instant.now().plusSeconds(15)));
+        AdviceWith.adviceWith(context, "order-execution", a -> a.weaveByToUri("direct:pools-api").before()
+                .filter(a.exchangeProperty("poolsOperation").isEqualTo("transact")).id("steal-lease")
+                .process(e -> {
+                    var dataSource = context.getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
+                    try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
+                            "UPDATE order_record SET lease_owner = 'other-delivery' WHERE order_id = ?")) {
+                        ps.setString(1, orderId);
+                        ps.executeUpdate();
+                    }
+                }).end());
+        try {
+            assertThatThrownBy(() -> template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00")))
+                    .hasRootCauseInstanceOf(OrderBusyException.class);
+            assertThat(pools.calls("transact")).isEmpty();
+        } finally {
+            AdviceWith.adviceWith(context, "order-execution", a -> a.weaveById("steal-lease").remove());
+        }
+    }
+
     private JsonNode replyBody(int index) throws Exception {
         return JSON.readTree(results.getExchanges().get(index).getMessage().getBody(String.class));
     }
