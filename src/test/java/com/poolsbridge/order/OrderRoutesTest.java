@@ -352,7 +352,7 @@ class OrderRoutesTest {
         String orderId = Orders.newId("unit-stolen");
         // while this delivery waits for its quote, another delivery takes the (expired) lease over
         pools.then("createQuote", 200, ScriptedPools.firmQuote("pq_test_stolen_" + orderId, Instant.now().plusSeconds(15)));
-        AdviceWith.adviceWith(context, "order-execution", a -> a.weaveByToUri("direct:pools-api").before()
+        AdviceWith.adviceWith(context, "order-execution", a -> a.weaveByToUri("direct:pools-api").selectLast().before()
                 .filter(a.exchangeProperty("poolsOperation").isEqualTo("transact")).id("steal-lease")
                 .process(e -> {
                     var dataSource = context.getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
