@@ -228,7 +228,7 @@ public class ReconciliationWalk {
         f.side = order.side();
         f.statusOurs = order.tradeStatus();
         f.orderState = order.state();
-        f.amounts.put("order", order.amount() == null ? null : order.amount().stripTrailingZeros());
+        f.amounts.put("order", TradeComparator.plain(order.amount()));
         f.detail = detail;
         return f;
     }

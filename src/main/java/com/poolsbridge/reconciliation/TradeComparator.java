@@ -38,7 +38,7 @@ public final class TradeComparator {
         LedgerIndex.Totals totals = ledger.of(f.quoteId);
         boolean ledgerExpected = f.side != null && ledgerSides.contains(f.side);
         if (order != null) {
-            f.amounts.put("order", order.amount() == null ? null : order.amount().stripTrailingZeros());
+            f.amounts.put("order", plain(order.amount()));
         }
         f.amounts.put("tradeFiat", fiat);
         f.amounts.put("tradeCrypto", crypto);
@@ -68,7 +68,7 @@ public final class TradeComparator {
         // amounts: the order amount is fiat for on_ramp and crypto for off_ramp
         BigDecimal tradeAmount = "off_ramp".equals(order.side()) ? crypto : fiat;
         if (order.amount() == null || tradeAmount == null || order.amount().compareTo(tradeAmount) != 0) {
-            f.differ("off_ramp".equals(order.side()) ? "amount(crypto)" : "amount(fiat)", order.amount(), tradeAmount);
+            f.differ("off_ramp".equals(order.side()) ? "amount(crypto)" : "amount(fiat)", plain(order.amount()), tradeAmount);
         }
         // ledger, joined by ref = quoteId
         if (ledgerExpected && !createdAfter(trade, ledger.walkStartedAt())) {
@@ -116,6 +116,15 @@ public final class TradeComparator {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** The order amount as stored (NUMERIC(38,18)) without its padding zeros: 50.000000000000000000 -> 50. */
+    static BigDecimal plain(BigDecimal amount) {
+        if (amount == null) {
+            return null;
+        }
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     static String text(JsonNode node, String field) {
