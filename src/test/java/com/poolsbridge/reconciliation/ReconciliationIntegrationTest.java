@@ -54,6 +54,7 @@ class ReconciliationIntegrationTest {
             String runId;
             String unknownTransactId;
             String settledTransactId;
+            String settledOrderId;
             // first application: accept four orders, then walk one page of two trades and stop
             try (BridgeApplication app = new BridgeApplication(infra.settings(sandbox.baseUrl()), props(walkName, 1))) {
                 CamelContext context = app.start();
@@ -69,9 +70,11 @@ class ReconciliationIntegrationTest {
                     assertThat(result.get("outcome").asText()).isEqualTo("accepted");
                     trades.put(orderId, result.get("trade"));
                 }
-                // the last order's trade settles at 0Pools while our record still says reserved (no poller here)
-                JsonNode last = trades.get(orderIds.get(3));
-                settledTransactId = last.get("transactId").asText();
+                // the newest order's trade settles at 0Pools while our record still says reserved (no poller here)
+                settledTransactId = call(sandbox, "GET", "/pools/trades?limit=1", null, null).at("/data/0/transactId").asText();
+                settledOrderId = orderIds.stream()
+                        .filter(id -> trades.get(id).get("transactId").asText().equals(settledTransactId)).findFirst().orElseThrow();
+                JsonNode last = trades.get(settledOrderId);
                 String status = "reserved";
                 for (int i = 0; i < 5 && !status.equals("settled"); i++) {
                     status = call(sandbox, "GET", "/pools/transactions/" + last.get("quoteId").asText(), null, null)
@@ -104,7 +107,7 @@ class ReconciliationIntegrationTest {
                 assertThat(scalar(context, "SELECT resumed || '/' || pages FROM reconciliation_run WHERE run_id = ?", runId))
                         .isEqualTo("1/3");
                 List<String> listCalls = sandbox.journal().stream().map(com.poolsbridge.sandbox.RecordedRequest::pathAndQuery)
-                        .filter(r -> r.contains("/pools/trades")).toList();
+                        .filter(r -> r.contains("/pools/trades?limit=2")).toList();
                 assertThat(listCalls).hasSize(3);   // three pages of two, none read twice
 
                 Map<String, JsonNode> byTrade = new java.util.LinkedHashMap<>();
@@ -122,9 +125,9 @@ class ReconciliationIntegrationTest {
                 assertThat(byTrade.get(unknownTransactId).get("kind").asText()).isEqualTo("trade_unknown");
                 JsonNode settled = byTrade.get(settledTransactId);
                 assertThat(settled.get("kind").asText()).isEqualTo("mismatched");
-                assertThat(settled.get("orderId").asText()).isEqualTo(orderIds.get(3));
+                assertThat(settled.get("orderId").asText()).isEqualTo(settledOrderId);
                 assertThat(settled.get("differences").toString()).contains("\"field\":\"status\",\"ours\":\"reserved\",\"theirs\":\"settled\"");
-                for (String orderId : orderIds.subList(0, 3)) {
+                for (String orderId : orderIds.stream().filter(id -> !id.equals(settledOrderId)).toList()) {
                     JsonNode finding = byTrade.get(trades.get(orderId).get("transactId").asText());
                     assertThat(finding.get("kind").asText()).as(finding.toString()).isEqualTo("matched");
                     assertThat(finding.get("orderId").asText()).isEqualTo(orderId);
