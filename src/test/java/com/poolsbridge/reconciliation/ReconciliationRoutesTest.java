@@ -59,7 +59,6 @@ class ReconciliationRoutesTest {
         props.put("reconciliation.recheck-window-ms", "0");
         props.put("reconciliation.stuck-reserved-after-ms", String.valueOf(10L * 24 * 3600 * 1000));
         props.put("reconciliation.max-calls-per-second", "100");
-        props.put("reconciliation.retry.maximum-redeliveries", "1");
         props.put("reconciliation.retry.initial-delay-ms", "10");
         app = new BridgeApplication(TestInfrastructure.get().settings("http://127.0.0.1:9/v1"), props);
         context = app.start();
@@ -154,7 +153,9 @@ class ReconciliationRoutesTest {
         pools.then("listTrades", 200, page(true, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0),
                         trade("t2", "on_ramp", "reserved", "11.00", "11.80", t0.minusSeconds(1))))
                 .then("listTrades", 503, ScriptedPools.error(503, "server_error", "unavailable"))
-                .then("listTrades", 503, ScriptedPools.error(503, "server_error", "unavailable"));
+                .then("listTrades", 503, ScriptedPools.error(503, "server_error", "unavailable"))
+                .then("listTrades", 503, ScriptedPools.error(503, "server_error", "unavailable"))
+                .then("listTrades", 503, ScriptedPools.error(503, "server_error", "unavailable"));   // first try + 3 redeliveries
 
         Exchange failed = template.send("direct:reconciliation-walk", e -> { });
         assertThat(failed.getException()).isNotNull();
@@ -165,8 +166,8 @@ class ReconciliationRoutesTest {
         walk();
 
         List<String> tradeQueries = tradeQueries();
-        assertThat(tradeQueries).containsExactly("limit=2", "limit=2&cursor=" + id("t2"), "limit=2&cursor=" + id("t2"),
-                "limit=2&cursor=" + id("t2"));
+        String page2 = "limit=2&cursor=" + id("t2");
+        assertThat(tradeQueries).containsExactly("limit=2", page2, page2, page2, page2, page2);
         List<JsonNode> messages = messages().stream().filter(m -> m.get("orderId").asText("").startsWith(prefix)).toList();
         assertThat(messages).extracting(m -> m.get("transactId").asText())
                 .containsExactly(id("t1"), id("t2"), id("t3"));   // each once, in walk order
