@@ -1,0 +1,269 @@
+package com.poolsbridge.reconciliation;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+/** Tables reconciliation_cursor, reconciliation_run, reconciliation_finding (V4) and reads of order_record. */
+public class ReconciliationStore {
+
+    public record Outgoing(long id, String runId, String subject, String kind, String orderId, String messageJson) {
+    }
+
+    private final DataSource dataSource;
+
+    public ReconciliationStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Takes the walk's lease (creating its cursor row on first use); false when another owner holds it. */
+    public boolean lease(String name, String owner, long leaseMillis) {
+        update("INSERT INTO reconciliation_cursor (name) VALUES (?) ON CONFLICT (name) DO NOTHING", name);
+        return update("""
+                UPDATE reconciliation_cursor SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond')
+                WHERE name = ? AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)""",
+                owner, leaseMillis, name, owner) == 1;
+    }
+
+    public void release(String name, String owner) {
+        update("UPDATE reconciliation_cursor SET lease_owner = NULL, lease_until = NULL WHERE name = ? AND lease_owner = ?",
+                name, owner);
+    }
+
+    /** Loads the walk in progress, or starts a new run when none is. */
+    public WalkState begin(String name, String newRunId, Instant now) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            WalkState state;
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM reconciliation_cursor WHERE name = ? FOR UPDATE")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String runId = rs.getString("run_id");
+                    String stopAtId = rs.getString("stop_at_id");
+                    Instant stopAt = instant(rs, "stop_at_created_at");
+                    if (runId != null) {
+                        state = new WalkState(name, runId, startedAt(c, runId), true, rs.getString("page_cursor"),
+                                rs.getInt("pages"), rs.getString("walk_newest_id"), instant(rs, "walk_newest_created_at"),
+                                instant(rs, "walk_oldest_created_at"), stopAtId, stopAt);
+                    } else {
+                        state = new WalkState(name, newRunId, now, false, null, 0, null, null, null, stopAtId, stopAt);
+                    }
+                }
+            }
+            if (state.resumed) {
+                exec(c, "UPDATE reconciliation_run SET resumed = resumed + 1 WHERE run_id = ?", state.runId);
+            } else {
+                exec(c, "INSERT INTO reconciliation_run (run_id, walk_name, started_at) VALUES (?, ?, ?)",
+                        state.runId, name, Timestamp.from(now));
+                exec(c, """
+                        UPDATE reconciliation_cursor SET run_id = ?, page_cursor = NULL, pages = 0, walk_newest_id = NULL,
+                            walk_newest_created_at = NULL, walk_oldest_created_at = NULL, updated_at = now() WHERE name = ?""",
+                        state.runId, name);
+            }
+            c.commit();
+            return state;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot begin reconciliation walk " + name, e);
+        }
+    }
+
+    /** Called only after every finding of the page is stored: a restart re-reads at most the next page. */
+    public void savePage(WalkState s) {
+        update("""
+                UPDATE reconciliation_cursor SET page_cursor = ?, pages = ?, walk_newest_id = ?, walk_newest_created_at = ?,
+                    walk_oldest_created_at = ?, updated_at = now() WHERE name = ? AND run_id = ?""",
+                s.pageCursor, s.pages, s.newestId, ts(s.newestCreatedAt), ts(s.oldestCreatedAt), s.name, s.runId);
+        update("UPDATE reconciliation_run SET pages = ? WHERE run_id = ?", s.pages, s.runId);
+    }
+
+    /** The walk is complete: its newest trade becomes the watermark and the run is closed with its counts. */
+    public void finish(WalkState s, int ledgerEntries, Instant now) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            if (s.newestId != null) {
+                exec(c, "UPDATE reconciliation_cursor SET stop_at_id = ?, stop_at_created_at = ? WHERE name = ?",
+                        s.newestId, ts(s.newestCreatedAt), s.name);
+            }
+            exec(c, """
+                    UPDATE reconciliation_cursor SET run_id = NULL, page_cursor = NULL, pages = 0, walk_newest_id = NULL,
+                        walk_newest_created_at = NULL, walk_oldest_created_at = NULL, updated_at = now()
+                    WHERE name = ? AND run_id = ?""", s.name, s.runId);
+            Map<String, Integer> counts = countsByKind(c, s.runId);
+            int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+            int trades = count(c, "SELECT count(*) FROM reconciliation_finding WHERE run_id = ? AND subject LIKE 'trade:%'", s.runId);
+            StringBuilder json = new StringBuilder("{");
+            counts.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+            exec(c, """
+                    UPDATE reconciliation_run SET finished_at = ?, pages = ?, trades_seen = ?, ledger_entries = ?,
+                        findings = ?, counts_json = ? WHERE run_id = ?""",
+                    Timestamp.from(now), s.pages, trades, ledgerEntries, total, json.append('}').toString(), s.runId);
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot finish reconciliation run " + s.runId, e);
+        }
+    }
+
+    /** Stores the finding unless this run already has one for its subject; true when stored now. */
+    public boolean record(String runId, Finding f, Instant now) {
+        return update("""
+                INSERT INTO reconciliation_finding (run_id, subject, kind, order_id, transact_id, quote_id, pool_id,
+                    status_ours, status_theirs, differences, message_json, found_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, subject) DO NOTHING""",
+                runId, f.subject(), f.kind().name(), f.orderId(), f.transactId(), f.quoteId(), f.poolId(),
+                f.statusOurs(), f.statusTheirs(), f.differencesText(), f.toJson(runId, now), Timestamp.from(now)) == 1;
+    }
+
+    public List<Outgoing> unpublished(String runId, int max) {
+        List<Outgoing> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT id, run_id, subject, kind, order_id, message_json FROM reconciliation_finding
+                     WHERE run_id = ? AND published_at IS NULL ORDER BY id LIMIT ?""")) {
+            ps.setString(1, runId);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read reconciliation outbox", e);
+        }
+    }
+
+    public void markPublished(long id) {
+        update("UPDATE reconciliation_finding SET published_at = now() WHERE id = ?", id);
+    }
+
+    /** transactIds of the trades this run has already reconciled (survives a restart). */
+    public Set<String> tradesSeen(String runId) {
+        Set<String> seen = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT transact_id FROM reconciliation_finding WHERE run_id = ? AND subject LIKE 'trade:%'")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seen.add(rs.getString(1));
+                }
+            }
+            return seen;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read reconciled trades", e);
+        }
+    }
+
+    public Optional<OurOrder> orderByTrade(String transactId, String quoteId) {
+        List<OurOrder> orders = orders("""
+                SELECT * FROM order_record WHERE transact_id = ? OR (quote_id = ? AND transact_id IS NULL)
+                ORDER BY (transact_id IS NULL) LIMIT 1""", transactId, quoteId);
+        return orders.stream().findFirst();
+    }
+
+    public List<OurOrder> reservedOrders() {
+        return orders("SELECT * FROM order_record WHERE state = 'RESERVED' AND transact_id IS NOT NULL");
+    }
+
+    public List<OurOrder> stuckReserved(Instant reservedBefore) {
+        return orders("""
+                SELECT * FROM order_record WHERE state = 'RESERVED' AND trade_status = 'reserved' AND reserved_at < ?
+                ORDER BY reserved_at""", Timestamp.from(reservedBefore));
+    }
+
+    private List<OurOrder> orders(String sql, Object... args) {
+        List<OurOrder> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OurOrder(rs.getString("order_id"), rs.getString("pool_id"), rs.getString("side"),
+                            rs.getBigDecimal("amount"), rs.getString("state"), rs.getString("quote_id"),
+                            rs.getString("transact_id"), rs.getString("trade_status"), instant(rs, "reserved_at"),
+                            rs.getString("trade_json")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read order records", e);
+        }
+    }
+
+    private static Map<String, Integer> countsByKind(Connection c, String runId) throws SQLException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT kind, count(*) FROM reconciliation_finding WHERE run_id = ? GROUP BY kind ORDER BY kind")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static int count(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static Instant startedAt(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT started_at FROM reconciliation_run WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getTimestamp(1).toInstant() : Instant.now();
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static void exec(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("reconciliation update failed", e);
+        }
+    }
+}

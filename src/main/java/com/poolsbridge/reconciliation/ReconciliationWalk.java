@@ -1,0 +1,252 @@
+package com.poolsbridge.reconciliation;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.pools.PoolsCall;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of routes/reconciliation.camel.yaml. Trades are walked newest first with the cursor persisted
+ * after each fully processed page; a walk stops at the end of the list or at the first trade that the last
+ * complete walk already covered (watermark) and that is older than the recheck window (younger trades can
+ * still change status, so every walk looks at them again). Findings are stored first (deduplicated per run
+ * and subject) and published from the table (outbox), each with a broker duplicate id.
+ */
+public class ReconciliationWalk {
+
+    public static final String STATE = "reconWalk";
+    public static final String FINDING_ID = "reconFindingId";
+    public static final String OUTBOX_MORE = "reconOutboxMore";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconciliationWalk.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+    private final ReconciliationStore store;
+    private final TradeComparator comparator;
+    private final ReconciliationSettings settings;
+    private final Clock clock;
+    private final String owner = "recon-" + UUID.randomUUID();
+
+    public ReconciliationWalk(ReconciliationStore store, TradeComparator comparator, ReconciliationSettings settings,
+                              Clock clock) {
+        this.store = store;
+        this.comparator = comparator;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Takes the lease and loads the walk in progress or starts a run; no state property when another replica walks. */
+    public void begin(Exchange exchange) {
+        exchange.removeProperty(STATE);
+        if (!store.lease(settings.walkName(), owner, settings.lease().toMillis())) {
+            LOG.info("reconciliation walk {} is running elsewhere; skipped", settings.walkName());
+            return;
+        }
+        Instant now = clock.instant();
+        String runId = "rec-" + RUN_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        WalkState state = store.begin(settings.walkName(), runId, now);
+        LOG.info("reconciliation run {} {} (trades cursor {}, watermark {})", state.runId,
+                state.resumed ? "resumed" : "started", state.pageCursor, state.stopAtId);
+        exchange.setProperty(STATE, state);
+    }
+
+    public void release(Exchange exchange) {
+        if (exchange.getProperty(STATE) != null) {
+            store.release(settings.walkName(), owner);
+        }
+    }
+
+    // --- ledger: all pages, indexed by ref ---
+
+    public void startLedger(Exchange exchange) {
+        WalkState s = state(exchange);
+        s.ledger = new LedgerIndex(clock.instant());
+        s.ledgerCursor = null;
+        s.ledgerHasMore = true;
+        s.ledgerPages = 0;
+    }
+
+    public void prepareLedgerPage(Exchange exchange) {
+        WalkState s = state(exchange);
+        PoolsCall.get(exchange, "listLedger", "/pools/ledger", "currency=EUR&limit=" + settings.ledgerPageSize()
+                + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor)));
+    }
+
+    public void readLedgerPage(Exchange exchange) throws Exception {
+        WalkState s = state(exchange);
+        JsonNode page = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+        page.path("entries").forEach(s.ledger::add);
+        String next = TradeComparator.text(page, "nextCursor");
+        s.ledgerPages++;
+        if (next != null && next.equals(s.ledgerCursor)) {
+            throw new IllegalStateException("0Pools ledger returned the same cursor twice: " + next);
+        }
+        s.ledgerCursor = next;
+        s.ledgerHasMore = next != null;
+    }
+
+    // --- trades: newest first, cursor persisted per page ---
+
+    public void prepareTradesPage(Exchange exchange) {
+        WalkState s = state(exchange);
+        PoolsCall.get(exchange, "listTrades", "/pools/trades", "limit=" + settings.tradesPageSize()
+                + (s.pageCursor == null ? "" : "&cursor=" + encode(s.pageCursor)));
+    }
+
+    /** Parses a trades page; the body becomes the trades to reconcile (those before the watermark). */
+    public List<JsonNode> readTradesPage(Exchange exchange) throws Exception {
+        WalkState s = state(exchange);
+        JsonNode page = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+        Instant recheckFrom = s.startedAt.minus(settings.recheckWindow());
+        List<JsonNode> toReconcile = new ArrayList<>();
+        for (JsonNode trade : page.path("data")) {
+            Instant created = TradeComparator.createdAt(trade);
+            String id = TradeComparator.text(trade, "transactId");
+            boolean covered = s.stopAtId != null && (s.stopAtId.equals(id)
+                    || (created != null && s.stopAtCreatedAt != null && !created.isAfter(s.stopAtCreatedAt)));
+            if (covered && (created == null || created.isBefore(recheckFrom))) {
+                s.reachedWatermark = true; // every older trade was reconciled by an earlier walk
+                break;
+            }
+            if (s.newestId == null) {
+                s.newestId = id;
+                s.newestCreatedAt = created;
+            }
+            if (created != null && (s.oldestCreatedAt == null || created.isBefore(s.oldestCreatedAt))) {
+                s.oldestCreatedAt = created;
+            }
+            toReconcile.add(trade);
+        }
+        String next = TradeComparator.text(page, "nextCursor");
+        boolean hasMore = page.path("hasMore").asBoolean(false) && next != null;
+        if (hasMore && next.equals(s.pageCursor)) {
+            throw new IllegalStateException("0Pools trades returned the same cursor twice: " + next);
+        }
+        s.pageCursor = hasMore ? next : s.pageCursor;
+        s.tradesHasMore = hasMore;
+        return toReconcile;
+    }
+
+    /** One trade of the page (split): compare and store its finding (a no-op when this run has it already). */
+    public void reconcileTrade(Exchange exchange) {
+        WalkState s = state(exchange);
+        JsonNode trade = exchange.getMessage().getBody(JsonNode.class);
+        OurOrder order = store.orderByTrade(TradeComparator.text(trade, "transactId"),
+                TradeComparator.text(trade, "quoteId")).orElse(null);
+        Finding finding = comparator.compare(trade, order, s.ledger);
+        store.record(s.runId, finding, clock.instant());
+    }
+
+    /** Every finding of the page is stored: only now does the cursor move. */
+    public void tradesPageDone(Exchange exchange) {
+        WalkState s = state(exchange);
+        s.pages++;
+        s.pagesThisTick++;
+        store.savePage(s);
+        store.lease(settings.walkName(), owner, settings.lease().toMillis());
+    }
+
+    /** The walk is complete: order-side checks, then the watermark moves and the run closes. */
+    public void finishWalk(Exchange exchange) {
+        WalkState s = state(exchange);
+        Instant now = clock.instant();
+        Set<String> seen = store.tradesSeen(s.runId);
+        boolean covered = !s.reachedWatermark || s.oldestCreatedAt != null;
+        Instant upper = s.newestCreatedAt != null ? s.newestCreatedAt : s.startedAt;
+        Instant lower = s.reachedWatermark ? s.oldestCreatedAt : null;
+        if (covered) {
+            for (OurOrder order : store.reservedOrders()) {
+                if (seen.contains(order.transactId())) {
+                    continue;
+                }
+                Instant created = tradeCreatedAt(order);
+                if (created == null || created.isAfter(upper) || (lower != null && !created.isAfter(lower))) {
+                    continue; // outside the part of the list this walk covered
+                }
+                store.record(s.runId, orderFinding(Finding.Kind.order_without_trade, order,
+                        "0Pools does not list trade " + order.transactId() + " of this reserved order"), now);
+            }
+        }
+        for (OurOrder order : store.stuckReserved(s.startedAt.minus(settings.stuckReservedAfter()))) {
+            store.record(s.runId, orderFinding(Finding.Kind.stuck_reserved, order,
+                    "reserved since " + order.reservedAt() + ", longer than " + settings.stuckReservedAfter()), now);
+        }
+        store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), now);
+        LOG.info("reconciliation run {} complete: {} pages, ledger {} entries", s.runId, s.pages,
+                s.ledger == null ? 0 : s.ledger.entries());
+    }
+
+    // --- outbox ---
+
+    public List<ReconciliationStore.Outgoing> unpublished(Exchange exchange) {
+        List<ReconciliationStore.Outgoing> batch = store.unpublished(state(exchange).runId, settings.publishBatch());
+        exchange.setProperty(OUTBOX_MORE, batch.size() >= settings.publishBatch());
+        return batch;
+    }
+
+    public void toMessage(Exchange exchange) {
+        ReconciliationStore.Outgoing out = exchange.getMessage().getBody(ReconciliationStore.Outgoing.class);
+        exchange.setProperty(FINDING_ID, out.id());
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setBody(out.messageJson());
+        message.setHeader("_AMQ_DUPL_ID", "reconciliation:" + out.runId() + ":" + out.subject());
+        message.setHeader("PoolsReconciliationKind", out.kind());
+        message.setHeader("PoolsReconciliationRunId", out.runId());
+        if (out.orderId() != null) {
+            message.setHeader("JMSCorrelationID", out.orderId());
+        }
+    }
+
+    public void markPublished(Exchange exchange) {
+        store.markPublished(exchange.getProperty(FINDING_ID, Long.class));
+    }
+
+    private static Finding orderFinding(Finding.Kind kind, OurOrder order, String detail) {
+        Finding f = new Finding();
+        f.kind = kind;
+        f.subject = kind.name() + ":" + order.orderId();
+        f.orderId = order.orderId();
+        f.transactId = order.transactId();
+        f.quoteId = order.quoteId();
+        f.poolId = order.poolId();
+        f.side = order.side();
+        f.statusOurs = order.tradeStatus();
+        f.orderState = order.state();
+        f.amounts.put("order", TradeComparator.plain(order.amount()));
+        f.detail = detail;
+        return f;
+    }
+
+    private static Instant tradeCreatedAt(OurOrder order) {
+        try {
+            Instant created = order.tradeJson() == null ? null : TradeComparator.createdAt(MAPPER.readTree(order.tradeJson()));
+            return created != null ? created : order.reservedAt();
+        } catch (Exception e) {
+            return order.reservedAt();
+        }
+    }
+
+    private static WalkState state(Exchange exchange) {
+        return exchange.getProperty(STATE, WalkState.class);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
