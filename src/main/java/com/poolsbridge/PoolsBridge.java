@@ -12,6 +12,7 @@ import com.poolsbridge.app.BridgeSettings;
  *   java -jar pools-bridge.jar            run the bridge against the broker, database and 0Pools in the environment
  *   java -jar pools-bridge.jar demo       embedded broker, database and sandbox, sample orders, summary table
  *   java -jar pools-bridge.jar sandbox    the local 0Pools sandbox alone
+ *   java -jar pools-bridge.jar report     the daily reconciliation report from the database (DB_URL, DB_USER, DB_PASSWORD)
  * </pre>
  */
 public final class PoolsBridge {
@@ -26,8 +27,9 @@ public final class PoolsBridge {
             case "run" -> run();
             case "demo" -> com.poolsbridge.demo.Demo.main(rest);
             case "sandbox" -> com.poolsbridge.sandbox.SandboxMain.main(rest);
+            case "report" -> com.poolsbridge.reconciliation.ReconciliationReport.main(rest);
             default -> {
-                System.err.println("usage: java -jar pools-bridge.jar [run|demo|sandbox]");
+                System.err.println("usage: java -jar pools-bridge.jar [run|demo|sandbox|report]");
                 System.exit(64);
             }
         }
