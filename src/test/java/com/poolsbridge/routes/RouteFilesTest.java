@@ -1,0 +1,63 @@
+package com.poolsbridge.routes;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Build-time validation of the YAML routes against the YAML DSL schema shipped in camel-yaml-dsl (catches
+ * unknown EIPs, misspelled keys, wrong types), and every route has an explicit id.
+ */
+class RouteFilesTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void everyRouteFileIsValidYamlDsl() throws Exception {
+        JsonSchema schema;
+        try (InputStream in = org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader.class.getResourceAsStream("/schema/camelYamlDsl.json")) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
+        List<Path> files = routeFiles();
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            Set<ValidationMessage> errors = schema.validate(YAML.readTree(file.toFile()));
+            assertThat(errors).as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void everyRouteHasAnExplicitId() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Path file : routeFiles()) {
+            for (JsonNode item : YAML.readTree(file.toFile())) {
+                if (item.has("route")) {
+                    assertThat(item.at("/route/id").asText("")).as("route without id in " + file).isNotBlank();
+                    ids.add(item.at("/route/id").asText());
+                }
+            }
+        }
+        assertThat(ids).doesNotHaveDuplicates().contains("order-intake", "order-execution", "pools-api");
+    }
+
+    private static List<Path> routeFiles() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            return files.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+    }
+}
