@@ -308,6 +308,24 @@ class SettlementRoutesTest {
     }
 
     @Test
+    void injectedCamelHeadersHaveNoEffect() throws Exception {
+        Trade t = plant("reserved", Duration.ofMinutes(1));
+        byte[] body = webhookBody(t, "settled");
+        long now = Instant.now().getEpochSecond();
+        settlements.expectedMessageCount(1);
+
+        var response = postWebhook(webhookUrl, "Pools-Signature",
+                WebhookSigner.sign(TestInfrastructure.WEBHOOK_SECRET, now, body), body,
+                Map.of("CamelJmsDestinationName", "pools.evil", "camelhttpresponsecode", "302", "X-Echo", "leak"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("X-Echo"));
+        settlements.assertIsSatisfied();
+        assertThat(settlements.getExchanges().get(0).getMessage().getHeaders().keySet())
+                .noneMatch(h -> h.equalsIgnoreCase("CamelJmsDestinationName") || h.equalsIgnoreCase("X-Echo"));
+    }
+
+    @Test
     void gateSignatureHeaderIsAccepted() throws Exception {
         Trade t = plant("reserved", Duration.ofMinutes(1));
         byte[] body = webhookBody(t, "failed");

@@ -63,9 +63,15 @@ final class SettlementTestSupport {
     }
 
     static HttpResponse<String> postWebhook(String url, String header, String signature, byte[] body) throws Exception {
+        return postWebhook(url, header, signature, body, Map.of());
+    }
+
+    static HttpResponse<String> postWebhook(String url, String header, String signature, byte[] body,
+                                            Map<String, String> extraHeaders) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        extraHeaders.forEach(request::header);
         if (signature != null) {
             request.header(header, signature);
         }
