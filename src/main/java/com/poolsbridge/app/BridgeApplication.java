@@ -107,6 +107,7 @@ public final class BridgeApplication implements AutoCloseable {
                     Long.parseLong(prop(props, "retry.rate-limited.max-wait-ms")),
                     Long.parseLong(prop(props, "retry.rate-limited.jitter-ms"))));
             bind(context, "poolsAuthentication", new PoolsAuthentication(settings.poolsBaseUrl(), settings.poolsSecretKey()));
+            com.poolsbridge.settlement.SettlementBeans.bind(context, props, dataSource, clock, settings);
             com.poolsbridge.reconciliation.ReconciliationBeans.bind(context, props, dataSource, clock);
         }
     }

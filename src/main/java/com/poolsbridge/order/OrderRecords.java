@@ -89,7 +89,7 @@ public class OrderRecords {
                 UPDATE order_record SET state = 'RESERVED', transact_id = ?, trade_status = ?, trade_json = ?,
                     transact_request_id = COALESCE(?, transact_request_id), last_request_id = COALESCE(?, last_request_id),
                     reply_json = ?, reserved_at = now(), completed_at = now(), updated_at = now(),
-                    lease_owner = NULL, lease_until = NULL
+                    lease_owner = NULL, lease_until = NULL, next_poll_at = COALESCE(next_poll_at, now())
                 WHERE order_id = ?""",
                 transactId, tradeStatus, tradeJson, requestId, requestId, replyJson, orderId);
     }
