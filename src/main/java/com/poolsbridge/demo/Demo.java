@@ -9,11 +9,18 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import javax.sql.DataSource;
+
 import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.app.BridgeSettings;
 import com.poolsbridge.infra.EmbeddedBroker;
 import com.poolsbridge.infra.EmbeddedDatabase;
 import com.poolsbridge.infra.QueueNames;
+import com.poolsbridge.reconciliation.ReconciliationReport;
 import com.poolsbridge.sandbox.PoolsSandbox;
 import com.poolsbridge.sandbox.SandboxConfig;
 import jakarta.jms.Connection;
@@ -28,7 +35,7 @@ import org.apache.camel.util.FileUtil;
 /**
  * {@code java -jar target/pools-bridge.jar demo [--keep-running]}: starts an embedded Artemis broker, an
  * embedded PostgreSQL, the 0Pools sandbox and pools-bridge itself, sends the sample orders as core banking
- * would, and prints what came back.
+ * would, prints what came back, follows the accepted trades to settlement and prints the reconciliation report.
  */
 public final class Demo {
 
@@ -48,15 +55,19 @@ public final class Demo {
         try (EmbeddedDatabase database = EmbeddedDatabase.start(null);
              EmbeddedBroker broker = EmbeddedBroker.start(dataDir.resolve("broker"), queues)) {
             SandboxConfig sandboxConfig = SandboxConfig.defaults();
+            int httpPort = freePort();
             try (PoolsSandbox sandbox = PoolsSandbox.start(sandboxConfig, 0);
-                 BridgeApplication bridge = new BridgeApplication(settings(sandbox, broker, database), Map.of())) {
+                 BridgeApplication bridge = new BridgeApplication(settings(sandbox, broker, database, httpPort), DEMO_PACE)) {
                 bridge.start();
+                // 0Pools delivers signed terminal webhooks to the bridge, a second source beside polling
+                sandbox.setPartnerWebhookUrl("demo-bank", "http://127.0.0.1:" + httpPort + "/webhooks/0pools");
                 List<Row> rows = runSamples(broker.url(), sandbox, queues);
                 System.out.println();
                 System.out.println(Row.table(rows));
                 long unexpected = rows.stream().filter(r -> !r.asExpected()).count();
                 System.out.printf("%d orders, %d as expected, %d trades at 0Pools%n%n",
                         rows.size(), rows.size() - unexpected, sandbox.tradeCount());
+                unexpected += settleAndReconcile(broker.url(), queues, bridge, expectedSettlements(rows));
                 if (keepRunning) {
                     System.out.printf("Still running. Broker %s, database %s, 0Pools sandbox %s, management http://127.0.0.1:9876/observe/health%n"
                             + "Send orders to queue %s; press Ctrl-C to stop.%n", broker.url(), database.jdbcUrl(),
@@ -70,7 +81,78 @@ public final class Demo {
         }
     }
 
-    private static BridgeSettings settings(PoolsSandbox sandbox, EmbeddedBroker broker, EmbeddedDatabase database) {
+    /** Settlement and reconciliation at demo pace (production values are in config/application.properties). */
+    private static final Map<String, String> DEMO_PACE = Map.ofEntries(
+            Map.entry("settlement.start-delay-seconds", "1"),
+            Map.entry("settlement.poll-interval-ms", "500"),
+            Map.entry("settlement.initial-delay-ms", "500"),
+            Map.entry("settlement.backoff-initial-ms", "500"),
+            Map.entry("settlement.backoff-max-ms", "2000"),
+            Map.entry("settlement.max-polls-per-second", "8"),
+            Map.entry("settlement.returned-watch-interval-ms", "1000"),
+            Map.entry("reconciliation.initial-delay-ms", "3000"),
+            Map.entry("reconciliation.interval-ms", "3000"));
+
+    /** Expected terminal statuses of the accepted sample orders, by the sandbox's scenario rule (amount cents). */
+    private static Map<String, List<String>> expectedSettlements(List<Row> rows) {
+        Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+        for (Row row : rows) {
+            if ("accepted".equals(row.outcome())) {
+                String body = row.sample().body();
+                expected.put(row.orderId(), body.contains(".13\"") ? List.of("failed")
+                        : body.contains(".14\"") ? List.of("released")
+                        : body.contains(".15\"") ? List.of("settled", "returned") : List.of("settled"));
+            }
+        }
+        return expected;
+    }
+
+    private static long settleAndReconcile(String brokerUrl, QueueNames queues, BridgeApplication bridge,
+                                           Map<String, List<String>> expected) throws Exception {
+        System.out.println("Settlement: the poller drives every reserved trade to its terminal state ...");
+        List<JsonNode> settlements;
+        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            settlements = DemoSettlements.await(session, queues.settlements(), expected, 90_000);
+        }
+        System.out.println();
+        System.out.println(DemoSettlements.table(settlements, expected));
+        int wanted = expected.values().stream().mapToInt(List::size).sum();
+        System.out.printf("%d settlement messages, %d expected%n%n", settlements.size(), wanted);
+
+        DataSource dataSource = bridge.camelContext().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        System.out.println("Reconciliation: waiting for a complete walk of the trades and the ledger ...");
+        boolean reconciled = awaitReconciliationAfter(dataSource, Instant.now(), 60_000);
+        System.out.println();
+        System.out.println(ReconciliationReport.render(dataSource, LocalDate.now(ZoneOffset.UTC)));
+        return (settlements.size() == wanted ? 0 : 1) + (reconciled ? 0 : 1);
+    }
+
+    private static boolean awaitReconciliationAfter(DataSource dataSource, Instant after, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
+                    "SELECT count(*) FROM reconciliation_run WHERE started_at > ? AND finished_at IS NOT NULL")) {
+                ps.setTimestamp(1, java.sql.Timestamp.from(after));
+                try (var rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getInt(1) > 0) {
+                        return true;
+                    }
+                }
+            }
+            Thread.sleep(250); // a demo waiting on a background schedule, not a test
+        }
+        return false;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static BridgeSettings settings(PoolsSandbox sandbox, EmbeddedBroker broker, EmbeddedDatabase database, int httpPort) {
         Map<String, String> env = new HashMap<>();
         env.put("POOLS_BASE_URL", sandbox.baseUrl());
         env.put("POOLS_SECRET_KEY", "sk_test_demobank_0000000000000001");
@@ -79,7 +161,7 @@ public final class Demo {
         env.put("BROKER_URL", broker.url());
         env.put("DB_URL", database.jdbcUrl());
         env.put("DB_USER", database.user());
-        env.put("HTTP_PORT", "8080");
+        env.put("HTTP_PORT", String.valueOf(httpPort));
         return BridgeSettings.fromEnvironment(env);
     }
 
