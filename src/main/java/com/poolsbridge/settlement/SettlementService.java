@@ -281,14 +281,22 @@ public class SettlementService {
         exchange.setProperty("settlementStuck", t);
         LOG.warn("trade {} (order {}, quote {}) still reserved since {} after {} polls", t.transactId(), t.orderId(),
                 t.quoteId(), t.reservedAt(), t.pollCount());
+        // same shape as the reconciliation walk's findings (schemas/reconciliation.schema.json): one format per queue
         ObjectNode m = MAPPER.createObjectNode();
-        m.put("type", "stuck_reserved");
+        m.put("kind", "stuck_reserved");
+        m.put("runId", "settlement-poller");
+        m.put("detectedAt", clock.instant().toString());
         m.put("orderId", t.orderId());
         m.put("transactId", t.transactId());
         m.put("quoteId", t.quoteId());
-        m.put("reservedAt", t.reservedAt().toString());
-        m.put("pollCount", t.pollCount());
-        m.put("detectedAt", clock.instant().toString());
+        m.putNull("poolId");
+        m.putNull("side");
+        ObjectNode status = m.putObject("status");
+        status.put("ours", "reserved");
+        status.putNull("theirs");
+        m.putObject("amounts");
+        m.putArray("differences");
+        m.put("detail", "reserved since " + t.reservedAt() + " after " + t.pollCount() + " status polls");
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setBody(m.toString());

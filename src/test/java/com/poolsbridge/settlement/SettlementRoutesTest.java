@@ -247,7 +247,8 @@ class SettlementRoutesTest {
 
         reconciliation.assertIsSatisfied();
         JsonNode alert = JSON.readTree(reconciliation.getExchanges().get(0).getMessage().getBody(String.class));
-        assertThat(alert.get("type").asText()).isEqualTo("stuck_reserved");
+        assertThat(alert.get("kind").asText()).isEqualTo("stuck_reserved");
+        assertThat(com.poolsbridge.support.JsonSchemas.validate("reconciliation.schema.json", alert.toString())).isEmpty();
         assertThat(alert.get("orderId").asText()).isEqualTo(t.orderId);
         assertThat(context.getRegistry().lookupByNameAndType("settlements", SettlementService.class)
                 .stuckCounter().count()).isEqualTo(before + 1);
