@@ -31,7 +31,8 @@ CREATE TABLE order_record (
     pools_calls          INTEGER       NOT NULL DEFAULT 0,   -- HTTP attempts made for this order
     lease_owner          VARCHAR(128),
     lease_until          TIMESTAMPTZ,
-    reply_json           TEXT,                               -- the reply, re-sent (broker-deduplicated) on redelivery
+    reply_json           TEXT,                               -- the reply, kept so it can be sent again if its first send never happened
+    reply_sent_at        TIMESTAMPTZ,                        -- the reply is at the broker: later copies of the order are skipped
     received_at          TIMESTAMPTZ   NOT NULL DEFAULT now(),
     quoted_at            TIMESTAMPTZ,
     reserved_at          TIMESTAMPTZ,

@@ -9,8 +9,8 @@ import org.apache.camel.support.service.ServiceSupport;
 /**
  * The idempotent repository behind the order-intake idempotent consumer, backed by the order record itself
  * (unique on orderId) instead of a separately committed "seen" table. A key counts as a duplicate only once
- * the order has been replied to; while another delivery holds the lease the message is rolled back for later
- * (never acknowledged), so a crash between claim and commit can never leave an order silently skipped.
+ * the order's reply is at the broker; while another delivery holds the lease the message is rolled back for
+ * later (never acknowledged), so a crash between claim and commit can never leave an order silently skipped.
  */
 public class OrderClaims extends ServiceSupport implements IdempotentRepository {
 
@@ -34,7 +34,7 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
 
     @Override
     public boolean contains(Exchange exchange, String orderId) {
-        return records.find(orderId).map(r -> r.state().replied()).orElse(false);
+        return contains(orderId);
     }
 
     /** Called on failure: free the lease so the broker's redelivery can resume the order at once. */
@@ -71,7 +71,7 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
 
     @Override
     public boolean contains(String key) {
-        return records.find(key).map(r -> r.state().replied()).orElse(false);
+        return records.find(key).map(OrderRecord::replySent).orElse(false);
     }
 
     @Override

@@ -62,8 +62,8 @@ public class OrderOutcomes {
         toReply(exchange, orderId, json);
     }
 
-    /** An order message seen again after its reply: the stored reply goes out again (the broker drops it). */
-    public void duplicate(Exchange exchange) {
+    /** The order was answered but its reply never reached the broker: send the stored reply now. */
+    public void storedReply(Exchange exchange) {
         String orderId = orderId(exchange);
         toReply(exchange, orderId, records.get(orderId).replyJson());
     }

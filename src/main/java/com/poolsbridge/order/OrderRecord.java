@@ -7,7 +7,7 @@ import java.time.Instant;
 public record OrderRecord(String orderId, String poolId, String side, BigDecimal amount, String cryptoNetwork,
                           String destAddress, String destNetwork, OrderState state, int quoteAttempt,
                           String quoteId, Instant quoteExpiresAt, String idempotencyKey, String transactId,
-                          String tradeStatus, String replyJson) {
+                          String tradeStatus, String replyJson, boolean replySent) {
 
     public boolean quoteStillValid(Instant now, long safetyMillis) {
         return quoteExpiresAt != null && now.plusMillis(safetyMillis).isBefore(quoteExpiresAt);

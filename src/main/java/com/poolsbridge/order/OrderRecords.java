@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import com.poolsbridge.infra.Jdbc;
+
 /**
  * Table order_record: one row per bank order, updated at each step. Every write is its own short transaction,
  * committed before the 0Pools call it prepares, so a crash at any point leaves a record that tells the next
@@ -89,7 +91,7 @@ public class OrderRecords {
                 UPDATE order_record SET state = 'RESERVED', transact_id = ?, trade_status = ?, trade_json = ?,
                     transact_request_id = COALESCE(?, transact_request_id), last_request_id = COALESCE(?, last_request_id),
                     reply_json = ?, reserved_at = now(), completed_at = now(), updated_at = now(),
-                    lease_owner = NULL, lease_until = NULL, next_poll_at = COALESCE(next_poll_at, now())
+                    next_poll_at = COALESCE(next_poll_at, now())
                 WHERE order_id = ?""",
                 transactId, tradeStatus, tradeJson, requestId, requestId, replyJson, orderId);
     }
@@ -98,10 +100,10 @@ public class OrderRecords {
         update("""
                 UPDATE order_record SET state = 'REJECTED', reject_source = ?, reject_status = ?, reject_type = ?,
                     reject_code = ?, reject_message = ?, last_request_id = COALESCE(?, last_request_id), reply_json = ?,
-                    completed_at = now(), updated_at = now(), lease_owner = NULL, lease_until = NULL
+                    completed_at = now(), updated_at = now()
                 WHERE order_id = ?""",
                 rejection.source(), rejection.status(), rejection.type(), rejection.code(),
-                truncate(rejection.message(), 512), rejection.requestId(), replyJson, orderId);
+                Jdbc.truncate(rejection.message(), 512), rejection.requestId(), replyJson, orderId);
     }
 
     /** Dead-lettered: kept resumable (its quote and key stay), so a re-driven message continues safely. */
@@ -109,7 +111,7 @@ public class OrderRecords {
         update("""
                 UPDATE order_record SET state = CASE WHEN state IN ('RESERVED','REJECTED') THEN state ELSE 'FAILED' END,
                     failure_reason = ?, last_request_id = COALESCE(?, last_request_id), updated_at = now()
-                WHERE order_id = ?""", truncate(reason, 512), requestId, orderId);
+                WHERE order_id = ?""", Jdbc.truncate(reason, 512), requestId, orderId);
     }
 
     public void countCall(String orderId, String requestId) {
@@ -125,20 +127,27 @@ public class OrderRecords {
     }
 
     /**
-     * Claims the order for this consumer until the lease ends. Returns CLAIMED, DONE (replied already), or
-     * BUSY (leased by another consumer, perhaps one that crashed: the lease then runs out).
+     * Claims the order for this consumer until the lease ends. Returns CLAIMED, DONE (its reply is at the
+     * broker), or BUSY (leased by another delivery, perhaps one that crashed: the lease then runs out). The
+     * delivery that answers keeps the lease until its reply is sent, so a copy of the order can never send a
+     * second reply while the first is still on its way.
      */
     public Claim claim(String orderId, String owner, long leaseMillis) {
         int claimed = update("""
                 UPDATE order_record SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
                     deliveries = deliveries + 1, updated_at = now()
-                WHERE order_id = ? AND state NOT IN ('RESERVED','REJECTED')
-                  AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)""",
-                owner, leaseMillis, orderId, owner);
+                WHERE order_id = ? AND reply_sent_at IS NULL AND (lease_until IS NULL OR lease_until < now())""",
+                owner, leaseMillis, orderId);
         if (claimed == 1) {
             return Claim.CLAIMED;
         }
-        return get(orderId).state().replied() ? Claim.DONE : Claim.BUSY;
+        return get(orderId).replySent() ? Claim.DONE : Claim.BUSY;
+    }
+
+    /** The reply is at the broker (the send returned): from now on copies of the order are plain duplicates. */
+    public void replySent(String orderId) {
+        update("UPDATE order_record SET reply_sent_at = now(), updated_at = now() WHERE order_id = ? AND reply_sent_at IS NULL",
+                orderId);
     }
 
     /** Extends the lease if this owner still holds it; false when another delivery has taken the order over. */
@@ -155,9 +164,6 @@ public class OrderRecords {
 
     public enum Claim { CLAIMED, DONE, BUSY }
 
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
 
     private String queryString(String sql, String arg) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -171,14 +177,7 @@ public class OrderRecords {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("order_record update failed", e);
-        }
+        return Jdbc.update(dataSource, sql, args);
     }
 
     private static OrderRecord map(ResultSet rs) throws SQLException {
@@ -188,6 +187,6 @@ public class OrderRecords {
                 rs.getString("dest_network"), OrderState.valueOf(rs.getString("state")), rs.getInt("quote_attempt"),
                 rs.getString("quote_id"), expires == null ? null : expires.toInstant(),
                 rs.getString("idempotency_key"), rs.getString("transact_id"), rs.getString("trade_status"),
-                rs.getString("reply_json"));
+                rs.getString("reply_json"), rs.getTimestamp("reply_sent_at") != null);
     }
 }

@@ -27,11 +27,15 @@ public class OrderResume {
         this.safetyMillis = safetyMillis;
     }
 
-    /** Sets {@link #RECORD} and {@link #NEXT_STEP}: "quote" or "lookup". */
+    /**
+     * Sets {@link #RECORD} and {@link #NEXT_STEP}: "reply" (answered, but the delivery that answered died before
+     * its reply was sent), "lookup" (a quote is held, so a trade may exist) or "quote".
+     */
     public void load(Exchange exchange) {
         OrderRecord record = records.get(exchange.getProperty(OrderValidator.ORDER, OrderMessage.class).orderId());
         exchange.setProperty(RECORD, record);
-        exchange.setProperty(NEXT_STEP, record.quoteId() == null ? "quote" : "lookup");
+        exchange.setProperty(NEXT_STEP, record.state().replied() ? "reply"
+                : record.quoteId() == null ? "quote" : "lookup");
     }
 
     /** Prepares GET /pools/transactions/{quoteId}: idempotent, and it finds a trade an earlier attempt made. */

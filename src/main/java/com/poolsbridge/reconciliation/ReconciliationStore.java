@@ -16,6 +16,8 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import com.poolsbridge.infra.Jdbc;
+
 /** Tables reconciliation_cursor, reconciliation_run, reconciliation_finding (V4) and reads of order_record. */
 public class ReconciliationStore {
 
@@ -248,22 +250,10 @@ public class ReconciliationStore {
     }
 
     private static void exec(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
+        Jdbc.update(c, sql, args);
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("reconciliation update failed", e);
-        }
+        return Jdbc.update(dataSource, sql, args);
     }
 }

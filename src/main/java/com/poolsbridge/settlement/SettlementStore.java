@@ -12,6 +12,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import com.poolsbridge.infra.Jdbc;
+
 /**
  * Settlement persistence: poll scheduling on order_record, settlement_event (one row per trade and status,
  * written in the same transaction as the status change) and webhook_event (one row per eventId).
@@ -79,7 +81,7 @@ public class SettlementStore {
                             THEN now() + ? * interval '1 millisecond'
                         ELSE NULL END
                 WHERE order_id = ?""",
-                error == null ? null : truncate(error, 512), (double) initialMs, multiplier, (double) maxMs,
+                error == null ? null : Jdbc.truncate(error, 512), (double) initialMs, multiplier, (double) maxMs,
                 (double) watchIntervalMs, orderId);
     }
 
@@ -285,18 +287,8 @@ public class SettlementStore {
                 orderId) == 1;
     }
 
-    private static String truncate(String value, int max) {
-        return value.length() <= max ? value : value.substring(0, max);
-    }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("settlement update failed", e);
-        }
+        return Jdbc.update(dataSource, sql, args);
     }
 }
