@@ -121,11 +121,6 @@ public class OrderRecords {
                 requestId, orderId);
     }
 
-    public void recordTransactRequestId(String orderId, String requestId) {
-        update("UPDATE order_record SET transact_request_id = ?, updated_at = now() WHERE order_id = ?",
-                requestId, orderId);
-    }
-
     /**
      * Claims the order for this consumer until the lease ends. Returns CLAIMED, DONE (its reply is at the
      * broker), or BUSY (leased by another delivery, perhaps one that crashed: the lease then runs out). The

@@ -85,19 +85,6 @@ public class SettlementStore {
                 (double) watchIntervalMs, orderId);
     }
 
-    public Optional<Instant> nextPollAt(String orderId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT next_poll_at FROM order_record WHERE order_id = ?")) {
-            ps.setString(1, orderId);
-            try (ResultSet rs = ps.executeQuery()) {
-                Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
-                return Optional.ofNullable(t).map(Timestamp::toInstant);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read next_poll_at", e);
-        }
-    }
-
     /**
      * Applies an observed trade status in one transaction: the order row is locked, only a legal forward move (or
      * the first sighting of a terminal status) changes it, and the settlement_event row is inserted alongside;
