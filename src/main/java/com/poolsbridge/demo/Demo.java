@@ -91,7 +91,9 @@ public final class Demo {
             Map.entry("settlement.max-polls-per-second", "8"),
             Map.entry("settlement.returned-watch-interval-ms", "1000"),
             Map.entry("reconciliation.initial-delay-ms", "3000"),
-            Map.entry("reconciliation.interval-ms", "3000"));
+            Map.entry("reconciliation.interval-ms", "3000"),
+            // Ctrl-C on --keep-running: nothing in flight worth waiting 30 s for
+            Map.entry("camel.main.shutdown-timeout", "5"));
 
     /** Expected terminal statuses of the accepted sample orders, by the sandbox's scenario rule (amount cents). */
     private static Map<String, List<String>> expectedSettlements(List<Row> rows) {
