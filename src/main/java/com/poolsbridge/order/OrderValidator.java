@@ -17,6 +17,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.poolsbridge.pools.PoolsJson;
 import org.apache.camel.Exchange;
 
 /**
@@ -65,8 +66,8 @@ public class OrderValidator {
                 json.get("side").asText(),
                 new BigDecimal(json.get("amount").asText()),
                 json.get("cryptoNetwork").asText(),
-                text(json, "destAddress"),
-                text(json, "destNetwork"));
+                PoolsJson.text(json, "destAddress"),
+                PoolsJson.text(json, "destNetwork"));
         exchange.setProperty(ORDER, order);
         exchange.setProperty(PAYLOAD_SHA256, fingerprint(order));
     }
@@ -79,10 +80,6 @@ public class OrderValidator {
         return sha256(terms.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String text(JsonNode json, String field) {
-        JsonNode node = json.get(field);
-        return node == null || node.isNull() ? null : node.asText();
-    }
 
     private static String sha256(byte[] bytes) {
         try {

@@ -69,9 +69,9 @@ public class PoolCapabilities {
         }
         // limits are USDT-equivalent: comparable here only when the input amount is USDT (an off-ramp sale);
         // for other inputs 0Pools applies them at quote time (400 amount_out_of_range)
-        if ("off_ramp".equals(order.side()) && "USDT".equals(text(caps, "cryptoCurrency"))) {
-            BigDecimal min = decimal(caps, "minOrderUsdt");
-            BigDecimal max = decimal(caps, "maxOrderUsdt");
+        if ("off_ramp".equals(order.side()) && "USDT".equals(PoolsJson.text(caps, "cryptoCurrency"))) {
+            BigDecimal min = PoolsJson.decimal(caps, "minOrderUsdt");
+            BigDecimal max = PoolsJson.decimal(caps, "maxOrderUsdt");
             if ((min != null && order.amount().compareTo(min) < 0) || (max != null && order.amount().compareTo(max) > 0)) {
                 throw new LocalRejectionException("amount_out_of_range",
                         "amount " + order.amount().toPlainString() + " is outside the pool's order limits");
@@ -91,15 +91,7 @@ public class PoolCapabilities {
         return false;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
 
-    private static BigDecimal decimal(JsonNode node, String field) {
-        String value = text(node, field);
-        return value == null ? null : new BigDecimal(value);
-    }
 
     private record Entry(JsonNode json, Instant fetchedAt) {
     }

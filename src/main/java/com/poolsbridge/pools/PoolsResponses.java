@@ -85,7 +85,7 @@ public class PoolsResponses {
     }
 
     private static String text(JsonNode node, String field, String fallback) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value == null || value.isNull() ? fallback : value.asText();
+        String value = PoolsJson.text(node, field);
+        return value == null ? fallback : value;
     }
 }

@@ -14,6 +14,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.pools.PoolsCall;
+import com.poolsbridge.pools.PoolsJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -91,7 +92,7 @@ public class ReconciliationWalk {
         WalkState s = state(exchange);
         JsonNode page = MAPPER.readTree(exchange.getMessage().getBody(String.class));
         page.path("entries").forEach(s.ledger::add);
-        String next = TradeComparator.text(page, "nextCursor");
+        String next = PoolsJson.text(page, "nextCursor");
         s.ledgerPages++;
         if (next != null && next.equals(s.ledgerCursor)) {
             throw new IllegalStateException("0Pools ledger returned the same cursor twice: " + next);
@@ -116,7 +117,7 @@ public class ReconciliationWalk {
         List<JsonNode> toReconcile = new ArrayList<>();
         for (JsonNode trade : page.path("data")) {
             Instant created = TradeComparator.createdAt(trade);
-            String id = TradeComparator.text(trade, "transactId");
+            String id = PoolsJson.text(trade, "transactId");
             boolean covered = s.stopAtId != null && (s.stopAtId.equals(id)
                     || (created != null && s.stopAtCreatedAt != null && !created.isAfter(s.stopAtCreatedAt)));
             if (covered && (created == null || created.isBefore(recheckFrom))) {
@@ -132,7 +133,7 @@ public class ReconciliationWalk {
             }
             toReconcile.add(trade);
         }
-        String next = TradeComparator.text(page, "nextCursor");
+        String next = PoolsJson.text(page, "nextCursor");
         boolean hasMore = page.path("hasMore").asBoolean(false) && next != null;
         if (hasMore && next.equals(s.pageCursor)) {
             throw new IllegalStateException("0Pools trades returned the same cursor twice: " + next);
@@ -146,8 +147,8 @@ public class ReconciliationWalk {
     public void reconcileTrade(Exchange exchange) {
         WalkState s = state(exchange);
         JsonNode trade = exchange.getMessage().getBody(JsonNode.class);
-        OurOrder order = store.orderByTrade(TradeComparator.text(trade, "transactId"),
-                TradeComparator.text(trade, "quoteId")).orElse(null);
+        OurOrder order = store.orderByTrade(PoolsJson.text(trade, "transactId"),
+                PoolsJson.text(trade, "quoteId")).orElse(null);
         Finding finding = comparator.compare(trade, order, s.ledger);
         store.record(s.runId, finding, clock.instant());
     }

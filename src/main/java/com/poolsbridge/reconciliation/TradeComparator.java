@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.poolsbridge.pools.PoolsJson;
 
 /**
  * Compares one trade listed by 0Pools with our order record and the ledger, by durable ids first (transactId,
@@ -27,12 +28,12 @@ public final class TradeComparator {
 
     public Finding compare(JsonNode trade, OurOrder order, LedgerIndex ledger) {
         Finding f = new Finding();
-        f.transactId = text(trade, "transactId");
+        f.transactId = PoolsJson.text(trade, "transactId");
         f.subject = "trade:" + f.transactId;
-        f.quoteId = text(trade, "quoteId");
-        f.poolId = text(trade, "poolId");
-        f.side = text(trade, "side");
-        f.statusTheirs = text(trade, "status");
+        f.quoteId = PoolsJson.text(trade, "quoteId");
+        f.poolId = PoolsJson.text(trade, "poolId");
+        f.side = PoolsJson.text(trade, "side");
+        f.statusTheirs = PoolsJson.text(trade, "status");
         BigDecimal fiat = decimal(trade, "fiatAmount");
         BigDecimal crypto = decimal(trade, "cryptoAmount");
         LedgerIndex.Totals totals = ledger.of(f.quoteId);
@@ -110,7 +111,7 @@ public final class TradeComparator {
     }
 
     static Instant createdAt(JsonNode trade) {
-        String value = text(trade, "createdAt");
+        String value = PoolsJson.text(trade, "createdAt");
         try {
             return value == null ? null : OffsetDateTime.parse(value).toInstant();
         } catch (RuntimeException e) {
@@ -127,13 +128,9 @@ public final class TradeComparator {
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
-    static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
 
     static BigDecimal decimal(JsonNode node, String field) {
-        String v = text(node, field);
+        String v = PoolsJson.text(node, field);
         try {
             return v == null ? null : new BigDecimal(v);
         } catch (NumberFormatException e) {

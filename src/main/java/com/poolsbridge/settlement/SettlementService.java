@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.poolsbridge.pools.PoolsApiException;
 import com.poolsbridge.pools.PoolsCall;
+import com.poolsbridge.pools.PoolsJson;
 import com.poolsbridge.pools.PoolsResponses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -198,21 +199,21 @@ public class SettlementService {
                           String requestId, String eventId, Instant occurredAt) {
         ObjectNode m = MAPPER.createObjectNode();
         m.put("orderId", orderId);
-        m.put("transactId", text(trade, "transactId"));
-        m.put("quoteId", text(trade, "quoteId"));
-        m.put("poolId", text(trade, "poolId"));
-        m.put("side", text(trade, "side"));
+        m.put("transactId", PoolsJson.text(trade, "transactId"));
+        m.put("quoteId", PoolsJson.text(trade, "quoteId"));
+        m.put("poolId", PoolsJson.text(trade, "poolId"));
+        m.put("side", PoolsJson.text(trade, "side"));
         m.put("status", status);
         m.put("previousStatus", previous);
-        m.put("fiatCurrency", text(trade, "fiatCurrency"));
-        m.put("cryptoCurrency", text(trade, "cryptoCurrency"));
-        m.put("fiatAmount", text(trade, "fiatAmount"));
-        m.put("cryptoAmount", text(trade, "cryptoAmount"));
-        m.put("rate", text(trade, "rate"));
+        m.put("fiatCurrency", PoolsJson.text(trade, "fiatCurrency"));
+        m.put("cryptoCurrency", PoolsJson.text(trade, "cryptoCurrency"));
+        m.put("fiatAmount", PoolsJson.text(trade, "fiatAmount"));
+        m.put("cryptoAmount", PoolsJson.text(trade, "cryptoAmount"));
+        m.put("rate", PoolsJson.text(trade, "rate"));
         putInt(m, trade, "spreadBps");
         putInt(m, trade, "feeBps");
         putInt(m, trade, "totalBps");
-        m.put("cryptoNetwork", text(trade, "cryptoNetwork"));
+        m.put("cryptoNetwork", PoolsJson.text(trade, "cryptoNetwork"));
         m.put("occurredAt", occurredAt.toString());
         m.put("source", source);
         m.put("requestId", requestId);
@@ -229,10 +230,6 @@ public class SettlementService {
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
 
     private static String statusOf(String type) {
         return type != null && type.startsWith("pool.transaction.") ? type.substring("pool.transaction.".length()) : null;
