@@ -15,7 +15,7 @@ import com.poolsbridge.order.OrderValidator;
 import com.poolsbridge.order.QuoteStep;
 import com.poolsbridge.order.TransactStep;
 import com.poolsbridge.pools.PoolCapabilities;
-import com.poolsbridge.pools.PoolsAuthentication;
+import com.poolsbridge.pools.PoolsHttpClient;
 import com.poolsbridge.pools.PoolsResponses;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -60,9 +60,12 @@ public final class BridgeApplication implements AutoCloseable {
     }
 
     private void configure() {
+        // the first location holding a key wins: the operator's file (a mounted ConfigMap) before the packaged
+        // defaults; environment variables (ORDERS_CONSUMERS for orders.consumers) override both
         String configFile = System.getenv("POOLS_BRIDGE_CONFIG");
-        main.setDefaultPropertyPlaceholderLocation("classpath:config/application.properties"
-                + (configFile == null ? "" : ",file:" + configFile));
+        main.setDefaultPropertyPlaceholderLocation(
+                (configFile == null || configFile.isBlank() ? "" : "file:" + configFile + ",")
+                        + "classpath:config/application.properties");
         main.addOverrideProperty("pools.base-url", settings.poolsBaseUrl());
         main.addOverrideProperty("camel.server.port", String.valueOf(settings.httpPort()));
         String routesDir = System.getenv("ROUTES_DIR");
@@ -106,7 +109,16 @@ public final class BridgeApplication implements AutoCloseable {
             bind(context, "poolsResponses", new PoolsResponses(
                     Long.parseLong(prop(props, "retry.rate-limited.max-wait-ms")),
                     Long.parseLong(prop(props, "retry.rate-limited.jitter-ms"))));
-            bind(context, "poolsAuthentication", new PoolsAuthentication(settings.poolsBaseUrl(), settings.poolsSecretKey()));
+            PoolsHttpClient poolsHttp = new PoolsHttpClient(settings.poolsBaseUrl(), settings.poolsSecretKey(),
+                    new PoolsHttpClient.Limits(
+                            Long.parseLong(prop(props, "pools.http.connect-timeout-ms")),
+                            Long.parseLong(prop(props, "pools.http.response-timeout-ms")),
+                            Long.parseLong(prop(props, "pools.http.connection-request-timeout-ms")),
+                            Long.parseLong(prop(props, "pools.http.max-response-bytes"))),
+                    PoolsHttpClient.trustStore(settings.poolsTrustStore(), settings.poolsTrustStorePassword()));
+            // one configuration for both schemes: Camel's http and https are separate component instances
+            bind(context, "http", poolsHttp.component());
+            bind(context, "https", poolsHttp.component());
             com.poolsbridge.settlement.SettlementBeans.bind(context, props, dataSource, clock, settings);
             com.poolsbridge.reconciliation.ReconciliationBeans.bind(context, props, dataSource, clock);
         }

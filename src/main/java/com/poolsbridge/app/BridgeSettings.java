@@ -1,6 +1,10 @@
 package com.poolsbridge.app;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +12,9 @@ import java.util.Objects;
 
 /**
  * Every connection setting of pools-bridge, read from environment variables so the same jar runs on
- * Kubernetes, in an ESB host or on a laptop. {@link #validate()} fails closed before anything starts.
- * {@link #toString()} never prints a secret.
+ * Kubernetes, in an ESB host or on a laptop. Each secret may instead be read from a file named by
+ * {@code <NAME>_FILE} (a mounted Kubernetes Secret, a systemd credential). {@link #validate()} fails closed
+ * before anything starts. {@link #toString()} never prints a secret.
  */
 public record BridgeSettings(
         String poolsBaseUrl,
@@ -23,25 +28,52 @@ public record BridgeSettings(
         String dbUser,
         String dbPassword,
         int httpPort,
-        String poolsMode) {
+        String poolsMode,
+        String poolsTrustStore,
+        String poolsTrustStorePassword,
+        boolean allowPlaintextInfrastructure) {
 
     /** The one host whose keys must be live; every other host (sandbox, local simulator) takes test keys. */
     public static final String LIVE_HOST = "pools-api.0bit.app";
 
+    /** @throws InvalidSettingsException when a secret file is named but cannot be read, or a secret is given twice */
     public static BridgeSettings fromEnvironment(Map<String, String> env) {
         return new BridgeSettings(
                 env.get("POOLS_BASE_URL"),
-                env.get("POOLS_SECRET_KEY"),
+                secret(env, "POOLS_SECRET_KEY"),
                 env.get("POOLS_PUBLISHABLE_KEY"),
-                env.get("POOLS_WEBHOOK_SECRET"),
+                secret(env, "POOLS_WEBHOOK_SECRET"),
                 env.get("BROKER_URL"),
                 env.get("BROKER_USER"),
-                env.get("BROKER_PASSWORD"),
+                secret(env, "BROKER_PASSWORD"),
                 env.get("DB_URL"),
                 env.get("DB_USER"),
-                env.get("DB_PASSWORD"),
+                secret(env, "DB_PASSWORD"),
                 parsePort(env.getOrDefault("HTTP_PORT", "8080")),
-                env.get("POOLS_MODE"));
+                env.get("POOLS_MODE"),
+                env.get("POOLS_TRUST_STORE"),
+                secret(env, "POOLS_TRUST_STORE_PASSWORD"),
+                "true".equalsIgnoreCase(env.get("ALLOW_PLAINTEXT_INFRASTRUCTURE")));
+    }
+
+    /**
+     * The value of {@code name}, or the content of the file named by {@code name_FILE} without its trailing
+     * line break. Naming both is refused: an operator must know which one is in force.
+     */
+    public static String secret(Map<String, String> env, String name) {
+        String value = env.get(name);
+        String file = env.get(name + "_FILE");
+        if (file == null || file.isBlank()) {
+            return value;
+        }
+        if (value != null && !value.isBlank()) {
+            throw new InvalidSettingsException(List.of("set either " + name + " or " + name + "_FILE, not both"));
+        }
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidSettingsException(List.of(name + "_FILE cannot be read: " + file));
+        }
     }
 
     private static int parsePort(String value) {
@@ -76,10 +108,49 @@ public record BridgeSettings(
         if (!poolsWebhookSecret.startsWith("whsec_")) {
             problems.add("POOLS_WEBHOOK_SECRET must be a whsec_ signing secret");
         }
+        if (poolsTrustStore != null && !poolsTrustStore.isBlank() && !Files.isReadable(Path.of(poolsTrustStore))) {
+            problems.add("POOLS_TRUST_STORE cannot be read: " + poolsTrustStore);
+        }
+        if (!allowPlaintextInfrastructure) {
+            for (String plaintext : plaintextInfrastructure()) {
+                problems.add(plaintext + " (encrypt it, or set ALLOW_PLAINTEXT_INFRASTRUCTURE=true to accept the risk)");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
         return this;
+    }
+
+    /**
+     * Connections to a broker or database beyond this host that would travel in plain text: the broker URL
+     * without {@code sslEnabled=true}, the JDBC URL without {@code sslmode=verify-full}.
+     */
+    public List<String> plaintextInfrastructure() {
+        List<String> found = new ArrayList<>();
+        if (!onLoopback(brokerUrl.replaceFirst("^\\(", "")) && !brokerUrl.toLowerCase().contains("sslenabled=true")) {
+            found.add("BROKER_URL reaches a remote broker in plain text (add sslEnabled=true, trustStorePath=…, verifyHost=true)");
+        }
+        if (!onLoopback(dbUrl.replaceFirst("^jdbc:", "")) && !dbUrl.toLowerCase().contains("sslmode=verify-full")) {
+            found.add("DB_URL reaches a remote database without verified TLS (add sslmode=verify-full&sslrootcert=…)");
+        }
+        return found;
+    }
+
+    /** True when every host named in a (possibly multi-host) URL is this machine. */
+    private static boolean onLoopback(String url) {
+        java.util.regex.Matcher hosts = java.util.regex.Pattern.compile("//([^/?;,)]+(?:,[^/?;,)]+)*)").matcher(url);
+        if (!hosts.find()) {
+            return false;
+        }
+        for (String hostPort : hosts.group(1).split(",")) {
+            String host = hostPort.contains("@") ? hostPort.substring(hostPort.indexOf('@') + 1) : hostPort;
+            host = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");
+            if (!isLoopback(host)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String expectedKeyMode(String host) {
@@ -135,7 +206,7 @@ public record BridgeSettings(
     public String toString() {
         return "BridgeSettings[poolsBaseUrl=" + poolsBaseUrl + ", keyMode=" + (poolsSecretKey == null ? "?" : keyMode())
                 + ", brokerUrl=" + brokerUrl + ", brokerUser=" + brokerUser + ", dbUrl=" + dbUrl
-                + ", dbUser=" + dbUser + ", httpPort=" + httpPort + "]";
+                + ", dbUser=" + dbUser + ", httpPort=" + httpPort + ", poolsTrustStore=" + poolsTrustStore + "]";
     }
 
     /** Start-up configuration error; its message names settings, never their secret values. */

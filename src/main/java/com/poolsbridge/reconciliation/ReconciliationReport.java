@@ -20,6 +20,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.poolsbridge.app.BridgeSettings;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -29,8 +30,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <pre>
  * java -cp pools-bridge.jar com.poolsbridge.reconciliation.ReconciliationReport [--day 2026-06-01] [--csv out.csv]
- *      [--db-url jdbc:postgresql://…] [--db-user …] [--db-password …]   (defaults: DB_URL, DB_USER, DB_PASSWORD)
+ *      [--db-url jdbc:postgresql://…] [--db-user …]   (defaults: DB_URL, DB_USER)
  * </pre>
+ * The password comes from DB_PASSWORD or the file named by DB_PASSWORD_FILE, never from the command line
+ * (where every user of the host could read it in the process list).
  */
 public final class ReconciliationReport {
 
@@ -49,20 +52,24 @@ public final class ReconciliationReport {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Map<String, String> opts;
+        try {
+            opts = options(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
         }
         String url = opts.getOrDefault("db-url", System.getenv("DB_URL"));
         if (url == null) {
-            System.err.println("usage: ReconciliationReport [--day YYYY-MM-DD] [--csv FILE] [--db-url URL --db-user U --db-password P]"
-                    + " (or DB_URL, DB_USER, DB_PASSWORD in the environment)");
+            System.err.println("usage: report [--day YYYY-MM-DD] [--csv FILE] [--db-url URL] [--db-user U]"
+                    + " (or DB_URL, DB_USER in the environment; the password from DB_PASSWORD or DB_PASSWORD_FILE)");
             System.exit(2);
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
         ds.setUser(opts.getOrDefault("db-user", System.getenv("DB_USER")));
-        ds.setPassword(opts.getOrDefault("db-password", System.getenv("DB_PASSWORD")));
+        ds.setPassword(BridgeSettings.secret(System.getenv(), "DB_PASSWORD"));
         LocalDate day = opts.containsKey("day") ? LocalDate.parse(opts.get("day")) : LocalDate.now(ZoneOffset.UTC);
         System.out.print(render(ds, day));
         if (opts.containsKey("csv")) {
@@ -70,6 +77,20 @@ public final class ReconciliationReport {
             writeCsv(ds, day, csv);
             System.out.println("CSV written to " + csv.toAbsolutePath());
         }
+    }
+
+    /** The command-line options; a password is refused there, as is any option the report does not know. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i].replaceFirst("^--", "");
+            if (!List.of("day", "csv", "db-url", "db-user").contains(name) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown or incomplete option " + args[i]
+                        + (name.contains("password") ? " (give the password in DB_PASSWORD or DB_PASSWORD_FILE)" : ""));
+            }
+            opts.put(name, args[i + 1]);
+        }
+        return opts;
     }
 
     /** The human-readable report of one UTC day. */

@@ -2,11 +2,14 @@ package com.poolsbridge.app;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +75,63 @@ class StartupFailsClosedTest {
     void toStringNeverShowsSecrets() {
         String text = BridgeSettings.fromEnvironment(env("http://127.0.0.1:8099/v1", TEST_SECRET)).toString();
         assertThat(text).doesNotContain(TEST_SECRET).doesNotContain("PLANTED-password").doesNotContain("whsec_");
+    }
+
+    @Test
+    void secretsAreReadFromFilesWithoutTheirLineBreak(@TempDir Path dir) throws IOException {
+        Path key = Files.writeString(dir.resolve("secret-key"), TEST_SECRET + "\n");
+        Path db = Files.writeString(dir.resolve("db-password"), "PLANTED-file-password\n");
+        Map<String, String> env = env("http://127.0.0.1:8099/v1", null);
+        env.remove("POOLS_SECRET_KEY");
+        env.remove("DB_PASSWORD");
+        env.put("POOLS_SECRET_KEY_FILE", key.toString());
+        env.put("DB_PASSWORD_FILE", db.toString());
+        BridgeSettings settings = BridgeSettings.fromEnvironment(env).validate();
+        assertThat(settings.poolsSecretKey()).isEqualTo(TEST_SECRET);
+        assertThat(settings.dbPassword()).isEqualTo("PLANTED-file-password");
+    }
+
+    @Test
+    void aSecretGivenTwiceOrAnUnreadableSecretFileIsRefused(@TempDir Path dir) {
+        Map<String, String> both = env("http://127.0.0.1:8099/v1", TEST_SECRET);
+        both.put("POOLS_SECRET_KEY_FILE", dir.resolve("key").toString());
+        assertThatThrownBy(() -> BridgeSettings.fromEnvironment(both))
+                .hasMessageContaining("either POOLS_SECRET_KEY or POOLS_SECRET_KEY_FILE");
+        Map<String, String> missing = env("http://127.0.0.1:8099/v1", TEST_SECRET);
+        missing.remove("POOLS_WEBHOOK_SECRET");
+        missing.put("POOLS_WEBHOOK_SECRET_FILE", dir.resolve("absent").toString());
+        assertThatThrownBy(() -> BridgeSettings.fromEnvironment(missing))
+                .hasMessageContaining("POOLS_WEBHOOK_SECRET_FILE cannot be read");
+    }
+
+    @Test
+    void aRemoteBrokerOrDatabaseInPlainTextIsRefusedUnlessAccepted() {
+        Map<String, String> env = env("https://pools-api.0bit.app/v1", LIVE_SECRET);
+        env.put("BROKER_URL", "tcp://broker.bank.internal:61616");
+        env.put("DB_URL", "jdbc:postgresql://db.bank.internal:5432/pools");
+        assertThatThrownBy(() -> BridgeSettings.fromEnvironment(env).validate())
+                .hasMessageContaining("BROKER_URL reaches a remote broker in plain text")
+                .hasMessageContaining("DB_URL reaches a remote database without verified TLS");
+
+        env.put("BROKER_URL", "tcp://broker.bank.internal:61617?sslEnabled=true&trustStorePath=/tls/ca.p12&verifyHost=true");
+        env.put("DB_URL", "jdbc:postgresql://db.bank.internal:5432/pools?sslmode=verify-full&sslrootcert=/tls/ca.crt");
+        assertThat(BridgeSettings.fromEnvironment(env).validate().plaintextInfrastructure()).isEmpty();
+
+        env.put("BROKER_URL", "tcp://broker.bank.internal:61616");
+        env.put("ALLOW_PLAINTEXT_INFRASTRUCTURE", "true");
+        assertThat(BridgeSettings.fromEnvironment(env).validate().plaintextInfrastructure()).hasSize(1);
+    }
+
+    @Test
+    void loopbackInfrastructureNeedsNoTls() {
+        assertThat(BridgeSettings.fromEnvironment(env("http://127.0.0.1:8099/v1", TEST_SECRET)).validate()
+                .plaintextInfrastructure()).isEmpty();
+    }
+
+    @Test
+    void anUnknownSchemeIsRefused() {
+        assertThatThrownBy(() -> BridgeSettings.fromEnvironment(env("ftp://pools-api.0bit.app/v1", LIVE_SECRET)).validate())
+                .hasMessageContaining("must be an http(s) URL");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The daily report over a fixed past day: counts per order state, trade status and finding kind, exceptions, CSV. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -88,8 +89,7 @@ class ReconciliationReportTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             ReconciliationReport.main(new String[] {"--day", DAY.toString(), "--csv", csv.toString(),
-                    "--db-url", infra.database().jdbcUrl(), "--db-user", infra.database().user(),
-                    "--db-password", TestInfrastructure.DB_PASSWORD});
+                    "--db-url", infra.database().jdbcUrl(), "--db-user", infra.database().user()});
         } finally {
             System.setOut(original);
         }
@@ -99,6 +99,15 @@ class ReconciliationReportTest {
         assertThat(lines).hasSize(6);
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("mismatched," + p + "-o2," + p + "-tD,")
                 .contains("\"amount(fiat): ours=10, theirs=10.50\""));
+    }
+
+    @Test
+    void aPasswordOnTheCommandLineIsRefused() {
+        assertThatThrownBy(() -> ReconciliationReport.options(new String[] {"--db-password", "PLANTED-db-password-1"}))
+                .hasMessageContaining("DB_PASSWORD_FILE")
+                .hasMessageNotContaining("PLANTED");
+        assertThat(ReconciliationReport.options(new String[] {"--day", "2026-06-01", "--db-user", "u"}))
+                .containsEntry("day", "2026-06-01").containsEntry("db-user", "u");
     }
 
     /** The rows of one section, whitespace collapsed. */
