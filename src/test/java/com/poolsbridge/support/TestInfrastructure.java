@@ -55,6 +55,11 @@ public final class TestInfrastructure {
     }
 
     public BridgeSettings settings(String poolsBaseUrl) {
+        return BridgeSettings.fromEnvironment(environment(poolsBaseUrl));
+    }
+
+    /** The environment a bridge process on this infrastructure is started with, as an operator would set it. */
+    public Map<String, String> environment(String poolsBaseUrl) {
         Map<String, String> env = new HashMap<>();
         env.put("POOLS_BASE_URL", poolsBaseUrl);
         env.put("POOLS_SECRET_KEY", SECRET_KEY);
@@ -65,7 +70,7 @@ public final class TestInfrastructure {
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
         env.put("HTTP_PORT", "0");
-        return BridgeSettings.fromEnvironment(env);
+        return env;
     }
 
     /** Short delays so retry tests stay fast; the production values live in config/application.properties. */
