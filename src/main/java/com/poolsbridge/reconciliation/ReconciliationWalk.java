@@ -13,7 +13,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.poolsbridge.pools.PoolsCall;
+import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.pools.PoolsJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -82,9 +82,9 @@ public class ReconciliationWalk {
         s.ledgerPages = 0;
     }
 
-    public void prepareLedgerPage(Exchange exchange) {
-        WalkState s = state(exchange);
-        PoolsCall.get(exchange, "listLedger", "/pools/ledger", "currency=EUR&limit=" + settings.ledgerPageSize()
+    /** GET /pools/ledger, the next page. */
+    public PoolsRequest ledgerPageRequest(WalkState s) {
+        return PoolsRequest.get("listLedger", "/pools/ledger", "currency=EUR&limit=" + settings.ledgerPageSize()
                 + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor)));
     }
 
@@ -103,9 +103,9 @@ public class ReconciliationWalk {
 
     // --- trades: newest first, cursor persisted per page ---
 
-    public void prepareTradesPage(Exchange exchange) {
-        WalkState s = state(exchange);
-        PoolsCall.get(exchange, "listTrades", "/pools/trades", "limit=" + settings.tradesPageSize()
+    /** GET /pools/trades, the next page from the persisted cursor. */
+    public PoolsRequest tradesPageRequest(WalkState s) {
+        return PoolsRequest.get("listTrades", "/pools/trades", "limit=" + settings.tradesPageSize()
                 + (s.pageCursor == null ? "" : "&cursor=" + encode(s.pageCursor)));
     }
 

@@ -11,9 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.poolsbridge.pools.PoolsApiException;
-import com.poolsbridge.pools.PoolsCall;
+import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.pools.PoolsJson;
-import com.poolsbridge.pools.PoolsResponses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -78,20 +77,17 @@ public class SettlementService {
         return store.due(settings.batchSize(), settings.initialDelayMs());
     }
 
-    /** Describes GET /pools/transactions/{quoteId} for pools-api. */
-    public void preparePoll(Exchange exchange) {
-        DueTrade trade = exchange.getMessage().getBody(DueTrade.class);
-        exchange.setProperty(TRADE, trade);
-        exchange.removeProperty(PoolsResponses.RATE_REMAINING);
-        PoolsCall.get(exchange, "getTransactionByQuote", "/pools/transactions/" + trade.quoteId(), null);
+    /** GET /pools/transactions/{quoteId} of a due trade. */
+    public PoolsRequest pollRequest(DueTrade trade) {
+        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + trade.quoteId(), null);
     }
 
-    /** The poll answered 2xx: apply the status, reschedule, stop the cycle when the server's budget is spent. */
-    public List<Publication> applyPoll(Exchange exchange) throws Exception {
-        DueTrade due = exchange.getProperty(TRADE, DueTrade.class);
-        PollCycle cycle = exchange.getProperty(CYCLE, PollCycle.class);
-        String requestId = exchange.getProperty(PoolsResponses.REQUEST_ID, String.class);
-        String body = exchange.getMessage().getBody(String.class);
+    /**
+     * The poll answered 2xx: apply the status, reschedule, stop the cycle when the server's budget is spent
+     * ({@code rateRemaining} = X-RateLimit-Remaining-short of the answer, null when not sent).
+     */
+    public List<Publication> applyPoll(DueTrade due, PollCycle cycle, String body, String requestId,
+                                       String rateRemaining) throws Exception {
         JsonNode trade = MAPPER.readTree(body);
         String observed = trade.path("status").asText(null);
         String transactId = trade.path("transactId").asText(due.transactId());
@@ -105,7 +101,7 @@ public class SettlementService {
                 settings.backoffMaxMs(), settings.watchIntervalMs());
         if (cycle != null) {
             cycle.countPoll();
-            if ("0".equals(exchange.getProperty(PoolsResponses.RATE_REMAINING, String.class))) {
+            if ("0".equals(rateRemaining)) {
                 cycle.stop("X-RateLimit-Remaining-short reached 0");
             }
         }
@@ -113,10 +109,7 @@ public class SettlementService {
     }
 
     /** The poll failed: a 429 ends the cycle (the trade stays due); anything else backs the trade off. */
-    public void pollFailed(Exchange exchange) {
-        DueTrade due = exchange.getProperty(TRADE, DueTrade.class);
-        PollCycle cycle = exchange.getProperty(CYCLE, PollCycle.class);
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    public void pollFailed(DueTrade due, PollCycle cycle, Exception e) {
         if (e instanceof PoolsApiException.RateLimited limited) {
             if (cycle != null) {
                 cycle.stop("429 rate_limited, Retry-After-short " + limited.retryAfterSeconds() + " s");
