@@ -55,13 +55,18 @@ public final class TestInfrastructure {
     }
 
     public BridgeSettings settings(String poolsBaseUrl) {
+        return settings(poolsBaseUrl, database.jdbcUrl());
+    }
+
+    /** As {@link #settings(String)}, with another JDBC URL for the same database (e.g. a counting driver's). */
+    public BridgeSettings settings(String poolsBaseUrl, String dbUrl) {
         Map<String, String> env = new HashMap<>();
         env.put("POOLS_BASE_URL", poolsBaseUrl);
         env.put("POOLS_SECRET_KEY", SECRET_KEY);
         env.put("POOLS_PUBLISHABLE_KEY", "pk_test_demo000000000000000001");
         env.put("POOLS_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.put("BROKER_URL", broker.url());
-        env.put("DB_URL", database.jdbcUrl());
+        env.put("DB_URL", dbUrl);
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
         env.put("HTTP_PORT", "0");
