@@ -92,7 +92,8 @@ public class ReconciliationStore {
     }
 
     /** The walk is complete: its newest trade becomes the watermark and the run is closed with its counts. */
-    public void finish(WalkState s, int ledgerEntries, Instant now) {
+    /** Ends the run; counts_json holds the findings per kind and, when there were any, ledger_malformed. */
+    public void finish(WalkState s, int ledgerEntries, int ledgerMalformed, Instant now) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             if (s.newestId != null) {
@@ -108,6 +109,9 @@ public class ReconciliationStore {
             int trades = count(c, "SELECT count(*) FROM reconciliation_finding WHERE run_id = ? AND subject LIKE 'trade:%'", s.runId);
             StringBuilder json = new StringBuilder("{");
             counts.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+            if (ledgerMalformed > 0) {
+                json.append(json.length() > 1 ? "," : "").append("\"ledger_malformed\":").append(ledgerMalformed);
+            }
             exec(c, """
                     UPDATE reconciliation_run SET finished_at = ?, pages = ?, trades_seen = ?, ledger_entries = ?,
                         findings = ?, counts_json = ? WHERE run_id = ?""",

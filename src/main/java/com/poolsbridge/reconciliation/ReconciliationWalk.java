@@ -187,9 +187,13 @@ public class ReconciliationWalk {
             store.record(s.runId, orderFinding(Finding.Kind.stuck_reserved, order,
                     "reserved since " + order.reservedAt() + ", longer than " + settings.stuckReservedAfter()), now);
         }
-        store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), now);
-        LOG.info("reconciliation run {} complete: {} pages, ledger {} entries", s.runId, s.pages,
-                s.ledger == null ? 0 : s.ledger.entries());
+        int malformed = s.ledger == null ? 0 : s.ledger.malformed();
+        store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), malformed, now);
+        if (malformed > 0) {
+            LOG.warn("reconciliation run {}: {} ledger entries without a parsable delta were not counted", s.runId, malformed);
+        }
+        LOG.info("reconciliation run {} complete: {} pages, ledger {} entries ({} malformed)", s.runId, s.pages,
+                s.ledger == null ? 0 : s.ledger.entries(), malformed);
     }
 
     // --- outbox ---
