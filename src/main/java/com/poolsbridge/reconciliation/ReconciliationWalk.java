@@ -71,7 +71,6 @@ public class ReconciliationWalk {
         s.ledger = new LedgerIndex(clock.instant());
         s.ledgerCursor = null;
         s.ledgerHasMore = true;
-        s.ledgerPages = 0;
     }
 
     /** GET /pools/ledger, the next page. */
@@ -84,7 +83,6 @@ public class ReconciliationWalk {
         JsonNode page = MAPPER.readTree(body);
         page.path("entries").forEach(s.ledger::add);
         String next = PoolsJson.text(page, "nextCursor");
-        s.ledgerPages++;
         if (next != null && next.equals(s.ledgerCursor)) {
             throw new IllegalStateException("0Pools ledger returned the same cursor twice: " + next);
         }
