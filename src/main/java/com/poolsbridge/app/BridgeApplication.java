@@ -10,10 +10,9 @@ import com.poolsbridge.order.DeadLetters;
 import com.poolsbridge.order.OrderClaims;
 import com.poolsbridge.order.OrderOutcomes;
 import com.poolsbridge.order.OrderRecords;
-import com.poolsbridge.order.OrderResume;
+import com.poolsbridge.order.OrderRequests;
 import com.poolsbridge.order.OrderValidator;
-import com.poolsbridge.order.QuoteStep;
-import com.poolsbridge.order.TransactStep;
+import com.poolsbridge.order.QuotePolicy;
 import com.poolsbridge.pools.PoolCapabilities;
 import com.poolsbridge.pools.PoolsHttpClient;
 import com.poolsbridge.pools.PoolsResponses;
@@ -98,10 +97,9 @@ public final class BridgeApplication implements AutoCloseable {
             bind(context, "orderRecords", records);
             bind(context, "orderValidator", new OrderValidator());
             bind(context, "orderClaims", new OrderClaims(records, Long.parseLong(prop(props, "orders.lease-ms"))));
-            bind(context, "orderResume", new OrderResume(records,
-                    Integer.parseInt(prop(props, "orders.max-quote-attempts")), clock, safety));
-            bind(context, "quoteStep", new QuoteStep(records));
-            bind(context, "transactStep", new TransactStep(clock, safety));
+            bind(context, "quotePolicy", new QuotePolicy(clock, safety,
+                    Integer.parseInt(prop(props, "orders.max-quote-attempts"))));
+            bind(context, "orderRequests", new OrderRequests());
             bind(context, "orderOutcomes", new OrderOutcomes(records, clock));
             bind(context, "deadLetters", new DeadLetters(records));
             bind(context, "poolCapabilities", new PoolCapabilities(

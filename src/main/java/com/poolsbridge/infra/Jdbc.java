@@ -2,12 +2,26 @@ package com.poolsbridge.infra;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
-/** The few lines of plain JDBC every store needs: one statement in its own short transaction. */
+/**
+ * The few lines of plain JDBC every store needs: one statement in its own short transaction (auto-commit on a
+ * pooled connection), rows mapped by a {@link Row} function. Spring's JdbcTemplate is not used: it reaches
+ * the classpath only through camel-sql, which the bridge does not need.
+ */
 public final class Jdbc {
+
+    /** Maps the current row of a result set to a value. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
 
     private Jdbc() {
     }
@@ -17,7 +31,7 @@ public final class Jdbc {
         try (Connection c = dataSource.getConnection()) {
             return update(c, sql, args);
         } catch (SQLException e) {
-            throw new IllegalStateException("update failed: " + firstLine(sql), e);
+            throw failed(sql, e);
         }
     }
 
@@ -29,6 +43,34 @@ public final class Jdbc {
         }
     }
 
+    /** Runs one query (or a data-changing statement with RETURNING) and maps every row. */
+    public static <T> List<T> query(DataSource dataSource, String sql, Row<T> row, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, row, args);
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    /** As {@link #query(DataSource, String, Row, Object...)}, on a connection the caller holds. */
+    public static <T> List<T> query(Connection connection, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** The first row of a query, if any. */
+    public static <T> Optional<T> queryOne(DataSource dataSource, String sql, Row<T> row, Object... args) {
+        return query(dataSource, sql, row, args).stream().findFirst();
+    }
+
     public static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             ps.setObject(i + 1, args[i]);
@@ -37,6 +79,10 @@ public final class Jdbc {
 
     public static String truncate(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static IllegalStateException failed(String sql, SQLException e) {
+        return new IllegalStateException("statement failed: " + firstLine(sql), e);
     }
 
     private static String firstLine(String sql) {

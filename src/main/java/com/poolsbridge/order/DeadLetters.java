@@ -1,16 +1,17 @@
 package com.poolsbridge.order;
 
 import com.poolsbridge.pools.PoolsApiException;
-import com.poolsbridge.pools.PoolsCall;
-import com.poolsbridge.pools.PoolsResponses;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import com.poolsbridge.pools.PoolsRequest;
 
 /**
- * Prepares a dead letter: the original body stays byte for byte (useOriginalBody), every inbound header is
- * dropped (a forged Camel header must not steer the DLQ send), and the reason travels as headers.
+ * Describes a dead letter (the route sets it as headers beside the original bytes) and marks the order record
+ * failed but resumable, so an operator can re-drive the message.
  */
 public class DeadLetters {
+
+    /** The reason an order message was dead-lettered, as the DLQ headers carry it. */
+    public record DeadLetter(String reason, String code, int attempts, String requestId, String orderId) {
+    }
 
     private final OrderRecords records;
 
@@ -18,33 +19,21 @@ public class DeadLetters {
         this.records = records;
     }
 
-    public void prepare(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        // Camel drops its redelivery headers before the failure processor: pools-api counts the attempts itself
-        int attempts = Math.max(1, exchange.getProperty(PoolsCall.ATTEMPTS, 0, Integer.class));
-        Object deliveries = message.getHeader("JMSXDeliveryCount");
-        OrderMessage order = exchange.getProperty(OrderValidator.ORDER, OrderMessage.class);
-        String requestId = cause instanceof PoolsApiException p ? p.requestId()
-                : exchange.getProperty(PoolsResponses.REQUEST_ID, String.class);
+    /**
+     * @param attempts the last 0Pools call's attempts (Camel drops its redelivery headers before the failure
+     *                 processor, so pools-api counts them), or null when no call was made
+     * @param lastRequestId X-Request-Id of the last 0Pools answer, used when the failure carries none
+     */
+    public DeadLetter describe(Exception failure, OrderMessage order, PoolsRequest.Attempts attempts,
+                               String lastRequestId) {
+        Exception cause = OrderFailures.decisive(failure);
+        String requestId = cause instanceof PoolsApiException p ? p.requestId() : lastRequestId;
         String reason = cause == null ? "unknown" : cause.getMessage();
-        if (order != null && records.find(order.orderId()).isPresent()) {
+        if (order != null) {
             records.recordFailed(order.orderId(), reason, requestId);
         }
-        message.removeHeaders("*");
-        message.setHeader("PoolsDeadLetterReason", reason);
-        message.setHeader("PoolsDeadLetterCode", codeOf(cause));
-        message.setHeader("PoolsDeadLetterRoute", exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
-        message.setHeader("PoolsDeadLetterAttempts", attempts);
-        if (deliveries != null) {
-            message.setHeader("PoolsDeliveryCount", deliveries);
-        }
-        if (requestId != null) {
-            message.setHeader("PoolsRequestId", requestId);
-        }
-        if (order != null) {
-            message.setHeader("PoolsOrderId", order.orderId());
-        }
+        return new DeadLetter(reason, codeOf(cause), attempts == null ? 1 : attempts.count(), requestId,
+                order == null ? null : order.orderId());
     }
 
     private static String codeOf(Exception cause) {

@@ -8,11 +8,21 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The idempotent repository behind the order-intake idempotent consumer, backed by the order record itself
- * (unique on orderId) instead of a separately committed "seen" table. A key counts as a duplicate only once
- * the order's reply is at the broker; while another delivery holds the lease the message is rolled back for
- * later (never acknowledged), so a crash between claim and commit can never leave an order silently skipped.
+ * (unique on orderId) instead of a separately committed "seen" table.
+ * <p>
+ * Why not one of Camel's stock repositories (JDBC, JPA, memory): they mark a key as seen when it is added, so
+ * an order whose delivery crashed after the claim would be skipped as a duplicate forever. Here a key counts as
+ * a duplicate only once the order's reply is at the broker; while another delivery holds the lease the message
+ * is rolled back for later (never acknowledged), and a lease that outlived its crashed owner simply runs out.
+ * <p>
+ * This class takes the {@link Exchange} because the {@link IdempotentRepository} SPI hands it over: the lease
+ * owner is this delivery's exchange, and the row claimed (read by the same UPDATE … RETURNING) is left on the
+ * exchange as property {@value #RECORD}, so the route needs no second read of it.
  */
 public class OrderClaims extends ServiceSupport implements IdempotentRepository {
+
+    /** Exchange property: the order's record as claimed, replaced by each write the flow continues from. */
+    public static final String RECORD = "orderRecord";
 
     private final OrderRecords records;
     private final long leaseMillis;
@@ -25,8 +35,12 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
 
     @Override
     public boolean add(Exchange exchange, String orderId) {
-        return switch (records.claim(orderId, owner(exchange), leaseMillis)) {
-            case CLAIMED -> true;
+        OrderRecords.Claimed claimed = records.claim(orderId, owner(exchange.getExchangeId()), leaseMillis);
+        return switch (claimed.claim()) {
+            case CLAIMED -> {
+                exchange.setProperty(RECORD, claimed.record());
+                yield true;
+            }
             case DONE -> false;
             case BUSY -> throw new OrderBusyException(orderId);
         };
@@ -40,28 +54,29 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     /** Called on failure: free the lease so the broker's redelivery can resume the order at once. */
     @Override
     public boolean remove(Exchange exchange, String orderId) {
-        records.release(orderId, owner(exchange));
+        records.release(orderId, owner(exchange.getExchangeId()));
         return true;
     }
 
     @Override
     public boolean confirm(Exchange exchange, String orderId) {
-        records.release(orderId, owner(exchange));
+        records.release(orderId, owner(exchange.getExchangeId()));
         return true;
     }
 
     /**
-     * Called before every 0Pools call made for the order: a delivery that lost its lease (it stalled longer
-     * than the lease) stops before writing anything, so two deliveries never quote or transact side by side.
+     * Called before every 0Pools call made for the order (route order-pools-call), which it also counts: a
+     * delivery that lost its lease (it stalled longer than the lease) stops before writing anything, so two
+     * deliveries never quote or transact side by side.
      */
-    public void renew(Exchange exchange, String orderId) {
-        if (!records.renew(orderId, owner(exchange), leaseMillis)) {
+    public void renew(String orderId, String exchangeId) {
+        if (!records.renewForCall(orderId, owner(exchangeId), leaseMillis)) {
             throw new OrderBusyException(orderId);
         }
     }
 
-    private String owner(Exchange exchange) {
-        return instanceId + ":" + exchange.getExchangeId();
+    private String owner(String exchangeId) {
+        return instanceId + ":" + exchangeId;
     }
 
     @Override

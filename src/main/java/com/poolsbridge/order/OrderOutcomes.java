@@ -1,19 +1,18 @@
 package com.poolsbridge.order;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.poolsbridge.pools.IdempotencyKeys;
 import com.poolsbridge.pools.PoolsApiException;
-import com.poolsbridge.pools.PoolsResponses;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
- * Ends an order's intake: records the outcome and turns the message into the reply for pools.orders.results
- * (schemas/order-result.schema.json), correlated by orderId and deduplicated by the broker, so a reply
- * re-sent after a crash or for a duplicate order message reaches the bank once.
+ * Records what 0Pools answered for an order and returns the record as written: the firm quote (with the key
+ * its transact will use), and the outcome with its reply for pools.orders.results
+ * (schemas/order-result.schema.json), stored so that a reply lost in a crash can be sent again unchanged.
  */
 public class OrderOutcomes {
 
@@ -27,45 +26,45 @@ public class OrderOutcomes {
         this.clock = clock;
     }
 
-    /** The body is the trade returned by transact or found by the quote lookup. */
-    public void accepted(Exchange exchange) throws Exception {
-        String orderId = orderId(exchange);
-        JsonNode trade = MAPPER.readTree(exchange.getMessage().getBody(String.class));
-        String requestId = exchange.getProperty(PoolsResponses.REQUEST_ID, String.class);
-        OrderRecord record = records.get(orderId);
-        ObjectNode reply = reply(orderId, "accepted", requestId);
-        reply.put("quoteId", record.quoteId());
+    /**
+     * A fail-soft unavailable quote rejects the order (never transacted); a firm quote is committed together
+     * with the key its transact will use, before that call is made.
+     */
+    public OrderRecord quoted(OrderRecord order, String quoteJson, String requestId) throws Exception {
+        JsonNode quote = MAPPER.readTree(quoteJson);
+        if (!quote.path("available").asBoolean(false) || quote.path("quoteId").isNull() || quote.path("quoteId").isMissingNode()) {
+            String reason = quote.path("unavailableReason").asText("quote_unavailable");
+            throw new PoolsApiException.Rejected(200, "quote_unavailable", reason,
+                    "0Pools could not price this order now", requestId);
+        }
+        String quoteId = quote.get("quoteId").asText();
+        return records.recordQuote(order.orderId(), quoteId, Instant.parse(quote.get("expiresAt").asText()), quoteJson,
+                requestId, IdempotencyKeys.forTransact(order.orderId(), quoteId));
+    }
+
+    /** The trade returned by transact or found by the quote lookup. */
+    public OrderRecord accepted(OrderRecord order, String tradeJson, String requestId) throws Exception {
+        JsonNode trade = MAPPER.readTree(tradeJson);
+        ObjectNode reply = reply(order.orderId(), "accepted", requestId);
+        reply.put("quoteId", order.quoteId());
         reply.put("transactId", trade.path("transactId").asText(null));
-        reply.put("idempotencyKey", record.idempotencyKey());
+        reply.put("idempotencyKey", order.idempotencyKey());
         reply.set("trade", trade);
         reply.putNull("rejection");
-        String json = MAPPER.writeValueAsString(reply);
-        records.recordReserved(orderId, trade.path("transactId").asText(null), trade.path("status").asText(null),
-                trade.toString(), requestId, json);
-        exchange.setProperty(OrderResume.RECORD, records.get(orderId));
-        toReply(exchange, orderId, json);
+        return records.recordReserved(order.orderId(), trade.path("transactId").asText(null),
+                trade.path("status").asText(null), trade.toString(), requestId, MAPPER.writeValueAsString(reply));
     }
 
-    /** The caught exception says who refused the order and why. */
-    public void rejected(Exchange exchange) throws Exception {
-        String orderId = orderId(exchange);
-        Rejection rejection = rejectionOf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-        OrderRecord record = records.get(orderId);
-        ObjectNode reply = reply(orderId, "rejected", rejection.requestId());
-        reply.put("quoteId", record.quoteId());
+    /** The exception says who refused the order and why. */
+    public OrderRecord rejected(OrderRecord order, Exception cause) throws Exception {
+        Rejection rejection = rejectionOf(OrderFailures.decisive(cause));
+        ObjectNode reply = reply(order.orderId(), "rejected", rejection.requestId());
+        reply.put("quoteId", order.quoteId());
         reply.putNull("transactId");
-        reply.put("idempotencyKey", record.idempotencyKey());
+        reply.put("idempotencyKey", order.idempotencyKey());
         reply.putNull("trade");
         reply.set("rejection", MAPPER.valueToTree(rejection));
-        String json = MAPPER.writeValueAsString(reply);
-        records.recordRejected(orderId, rejection, json);
-        toReply(exchange, orderId, json);
-    }
-
-    /** The order was answered but its reply never reached the broker: send the stored reply now. */
-    public void storedReply(Exchange exchange) {
-        String orderId = orderId(exchange);
-        toReply(exchange, orderId, records.get(orderId).replyJson());
+        return records.recordRejected(order.orderId(), rejection, MAPPER.writeValueAsString(reply));
     }
 
     static Rejection rejectionOf(Exception e) {
@@ -85,17 +84,5 @@ public class OrderOutcomes {
         reply.put("requestId", requestId);
         reply.put("processedAt", clock.instant().toString());
         return reply;
-    }
-
-    private static void toReply(Exchange exchange, String orderId, String json) {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setBody(json);
-        message.setHeader("JMSCorrelationID", orderId);
-        message.setHeader("_AMQ_DUPL_ID", "order-result:" + orderId);
-    }
-
-    private static String orderId(Exchange exchange) {
-        return exchange.getProperty(OrderValidator.ORDER, OrderMessage.class).orderId();
     }
 }

@@ -9,6 +9,16 @@ public record OrderRecord(String orderId, String poolId, String side, BigDecimal
                           String quoteId, Instant quoteExpiresAt, String idempotencyKey, String transactId,
                           String tradeStatus, String replyJson, boolean replySent) {
 
+    /** The order was accepted or rejected: its reply is stored (and perhaps not yet sent). */
+    public boolean answered() {
+        return state.replied();
+    }
+
+    /** A firm quote is held, so a trade may exist at 0Pools (an earlier delivery may have transacted it). */
+    public boolean holdsQuote() {
+        return quoteId != null;
+    }
+
     public boolean quoteStillValid(Instant now, long safetyMillis) {
         return quoteExpiresAt != null && now.plusMillis(safetyMillis).isBefore(quoteExpiresAt);
     }

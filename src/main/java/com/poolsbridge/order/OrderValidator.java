@@ -2,11 +2,7 @@ package com.poolsbridge.order;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -18,16 +14,12 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.poolsbridge.pools.PoolsJson;
-import org.apache.camel.Exchange;
 
 /**
  * Parses the raw order bytes and validates them against the published JSON Schema before anything else
  * happens, so bad input never reaches the database or 0Pools.
  */
 public class OrderValidator {
-
-    public static final String ORDER = "order";
-    public static final String PAYLOAD_SHA256 = "orderPayloadSha256";
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private final JsonSchema schema;
@@ -40,9 +32,8 @@ public class OrderValidator {
         }
     }
 
-    /** Sets exchange properties {@link #ORDER} and {@link #PAYLOAD_SHA256}; the body is left untouched. */
-    public void validate(Exchange exchange) {
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
+    /** The order in the raw message bytes, or InvalidOrderException saying what is wrong with them. */
+    public OrderMessage parse(byte[] raw) {
         if (raw == null || raw.length == 0) {
             throw new InvalidOrderException("invalid_json", "empty message body");
         }
@@ -60,7 +51,7 @@ public class OrderValidator {
             String detail = errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; "));
             throw new InvalidOrderException("schema_violation", detail);
         }
-        OrderMessage order = new OrderMessage(
+        return new OrderMessage(
                 json.get("orderId").asText(),
                 json.get("poolId").asText(),
                 json.get("side").asText(),
@@ -68,24 +59,5 @@ public class OrderValidator {
                 json.get("cryptoNetwork").asText(),
                 PoolsJson.text(json, "destAddress"),
                 PoolsJson.text(json, "destNetwork"));
-        exchange.setProperty(ORDER, order);
-        exchange.setProperty(PAYLOAD_SHA256, fingerprint(order));
-    }
-
-    /** What makes two messages "the same order": its terms, not its formatting or field order. */
-    static String fingerprint(OrderMessage order) {
-        String terms = String.join("|", order.orderId(), order.poolId(), order.side(),
-                order.amount().stripTrailingZeros().toPlainString(), order.cryptoNetwork(),
-                String.valueOf(order.destAddress()), String.valueOf(order.destNetwork()));
-        return sha256(terms.getBytes(StandardCharsets.UTF_8));
-    }
-
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -12,10 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.order.LocalRejectionException;
 import com.poolsbridge.order.OrderRecord;
-import org.apache.camel.Exchange;
 
 /**
- * Cached per-pool capabilities (contract §3.2): refreshed on a schedule, when older than the TTL, and after
+ * Cached per-pool capabilities (sides, networks, order limits of GET /pools/{id}/capabilities): refreshed on a schedule, when older than the TTL, and after
  * a quote fails validation (the pool's configuration may have changed without notice).
  */
 public class PoolCapabilities {
@@ -36,12 +35,14 @@ public class PoolCapabilities {
         return entry == null || entry.fetchedAt.plus(ttl).isBefore(clock.instant());
     }
 
-    public void prepareFetch(Exchange exchange, String poolId) {
-        PoolsCall.get(exchange, "getCapabilities", "/pools/" + poolId + "/capabilities", null);
+    /** GET /pools/{id}/capabilities. */
+    public PoolsRequest fetch(String poolId) {
+        return PoolsRequest.get("getCapabilities", "/pools/" + poolId + "/capabilities", null);
     }
 
-    public void store(Exchange exchange) throws Exception {
-        JsonNode json = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+    /** Caches the capabilities answered by 0Pools. */
+    public void store(String capabilitiesJson) throws Exception {
+        JsonNode json = MAPPER.readTree(capabilitiesJson);
         cache.put(json.get("poolId").asText(), new Entry(json, clock.instant()));
     }
 

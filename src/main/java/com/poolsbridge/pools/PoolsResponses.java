@@ -4,18 +4,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 
 /**
  * Turns a raw 0Pools HTTP response into either a JSON body (2xx) or the exception of its failure class, which
  * the route configuration's onException clauses own: one retry owner per class.
  */
 public class PoolsResponses {
-
-    /** Exchange property holding the X-Request-Id of the last 0Pools response. */
-    public static final String REQUEST_ID = "poolsRequestId";
-    /** Exchange property holding X-RateLimit-Remaining-short of the last response, when sent. */
-    public static final String RATE_REMAINING = "poolsRateRemaining";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -27,20 +24,11 @@ public class PoolsResponses {
         this.jitterMillis = jitterMillis;
     }
 
-    public void classify(Exchange exchange) {
-        var message = exchange.getMessage();
-        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = message.getBody(String.class);
-        String requestId = message.getHeader("X-Request-Id", String.class);
-        exchange.setProperty(REQUEST_ID, requestId);
-        String remaining = message.getHeader("X-RateLimit-Remaining-short", String.class);
-        if (remaining != null) {
-            exchange.setProperty(RATE_REMAINING, remaining);
-        }
-        message.removeHeader(Exchange.REDELIVERY_DELAY);
+    /** Returns the body of a 2xx answer; any other status becomes the exception of its failure class. */
+    public String classify(@Header(Exchange.HTTP_RESPONSE_CODE) int status, @Body String body,
+                           @Header("X-Request-Id") String requestId, @Header("Retry-After-short") String retryAfter) {
         if (status >= 200 && status < 300) {
-            message.setBody(body);
-            return;
+            return body;
         }
         JsonNode error = parse(body);
         String type = text(error, "type", status >= 500 ? "server_error" : "invalid_request");
@@ -48,10 +36,7 @@ public class PoolsResponses {
         String text = text(error, "message", null);
         String id = text(error, "request_id", requestId);
         if (status == 429 && !"velocity_limit_exceeded".equals(code)) {
-            long retryAfter = parseSeconds(message.getHeader("Retry-After-short", String.class));
-            // read by Camel's redelivery error handler as the delay before the next attempt
-            message.setHeader(Exchange.REDELIVERY_DELAY, retryDelayMillis(retryAfter));
-            throw new PoolsApiException.RateLimited(status, type, code, text, id, retryAfter);
+            throw new PoolsApiException.RateLimited(status, type, code, text, id, parseSeconds(retryAfter));
         }
         if (status == 409) {
             throw new PoolsApiException.Conflict(status, type, code, text, id);
@@ -60,6 +45,11 @@ public class PoolsResponses {
             throw new PoolsApiException.ServerError(status, type, code, text, id);
         }
         throw new PoolsApiException.Rejected(status, type, code, text, id);
+    }
+
+    /** The wait before retrying a 429: the server's Retry-After-short (seconds), bounded, plus jitter. */
+    public long retryDelayMillis(String retryAfterShort) {
+        return retryDelayMillis(parseSeconds(retryAfterShort));
     }
 
     /** The server's wait, bounded so a hostile or broken header cannot park a consumer, plus jitter. */

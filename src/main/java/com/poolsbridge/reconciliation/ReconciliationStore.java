@@ -92,7 +92,8 @@ public class ReconciliationStore {
     }
 
     /** The walk is complete: its newest trade becomes the watermark and the run is closed with its counts. */
-    public void finish(WalkState s, int ledgerEntries, Instant now) {
+    /** Ends the run; counts_json holds the findings per kind and, when there were any, ledger_malformed. */
+    public void finish(WalkState s, int ledgerEntries, int ledgerMalformed, Instant now) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             if (s.newestId != null) {
@@ -108,6 +109,9 @@ public class ReconciliationStore {
             int trades = count(c, "SELECT count(*) FROM reconciliation_finding WHERE run_id = ? AND subject LIKE 'trade:%'", s.runId);
             StringBuilder json = new StringBuilder("{");
             counts.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+            if (ledgerMalformed > 0) {
+                json.append(json.length() > 1 ? "," : "").append("\"ledger_malformed\":").append(ledgerMalformed);
+            }
             exec(c, """
                     UPDATE reconciliation_run SET finished_at = ?, pages = ?, trades_seen = ?, ledger_entries = ?,
                         findings = ?, counts_json = ? WHERE run_id = ?""",
@@ -129,23 +133,11 @@ public class ReconciliationStore {
     }
 
     public List<Outgoing> unpublished(String runId, int max) {
-        List<Outgoing> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT id, run_id, subject, kind, order_id, message_json FROM reconciliation_finding
-                     WHERE run_id = ? AND published_at IS NULL ORDER BY id LIMIT ?""")) {
-            ps.setString(1, runId);
-            ps.setInt(2, max);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read reconciliation outbox", e);
-        }
+        return Jdbc.query(dataSource, """
+                SELECT id, run_id, subject, kind, order_id, message_json FROM reconciliation_finding
+                WHERE run_id = ? AND published_at IS NULL ORDER BY id LIMIT ?""",
+                rs -> new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)), runId, max);
     }
 
     public void markPublished(long id) {
@@ -154,20 +146,9 @@ public class ReconciliationStore {
 
     /** transactIds of the trades this run has already reconciled (survives a restart). */
     public Set<String> tradesSeen(String runId) {
-        Set<String> seen = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT transact_id FROM reconciliation_finding WHERE run_id = ? AND subject LIKE 'trade:%'")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    seen.add(rs.getString(1));
-                }
-            }
-            return seen;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read reconciled trades", e);
-        }
+        return new HashSet<>(Jdbc.query(dataSource,
+                "SELECT transact_id FROM reconciliation_finding WHERE run_id = ? AND subject LIKE 'trade:%'",
+                rs -> rs.getString(1), runId));
     }
 
     public Optional<OurOrder> orderByTrade(String transactId, String quoteId) {
@@ -188,56 +169,26 @@ public class ReconciliationStore {
     }
 
     private List<OurOrder> orders(String sql, Object... args) {
-        List<OurOrder> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new OurOrder(rs.getString("order_id"), rs.getString("pool_id"), rs.getString("side"),
-                            rs.getBigDecimal("amount"), rs.getString("state"), rs.getString("quote_id"),
-                            rs.getString("transact_id"), rs.getString("trade_status"), instant(rs, "reserved_at"),
-                            rs.getString("trade_json")));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read order records", e);
-        }
+        return Jdbc.query(dataSource, sql, rs -> new OurOrder(rs.getString("order_id"), rs.getString("pool_id"),
+                rs.getString("side"), rs.getBigDecimal("amount"), rs.getString("state"), rs.getString("quote_id"),
+                rs.getString("transact_id"), rs.getString("trade_status"), instant(rs, "reserved_at"),
+                rs.getString("trade_json")), args);
     }
 
     private static Map<String, Integer> countsByKind(Connection c, String runId) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT kind, count(*) FROM reconciliation_finding WHERE run_id = ? GROUP BY kind ORDER BY kind")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-        }
+        Jdbc.query(c, "SELECT kind, count(*) FROM reconciliation_finding WHERE run_id = ? GROUP BY kind ORDER BY kind",
+                rs -> Map.entry(rs.getString(1), rs.getInt(2)), runId).forEach(e -> counts.put(e.getKey(), e.getValue()));
         return counts;
     }
 
     private static int count(Connection c, String sql, String arg) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return Jdbc.query(c, sql, rs -> rs.getInt(1), arg).get(0);
     }
 
     private static Instant startedAt(Connection c, String runId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT started_at FROM reconciliation_run WHERE run_id = ?")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getTimestamp(1).toInstant() : Instant.now();
-            }
-        }
+        return Jdbc.query(c, "SELECT started_at FROM reconciliation_run WHERE run_id = ?",
+                rs -> rs.getTimestamp(1).toInstant(), runId).stream().findFirst().orElseGet(Instant::now);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -13,25 +13,19 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.poolsbridge.pools.PoolsCall;
+import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.pools.PoolsJson;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of routes/reconciliation.camel.yaml. Trades are walked newest first with the cursor persisted
+ * The walk's steps (routes/reconciliation.camel.yaml); the walk state travels in exchange property reconWalk. Trades are walked newest first with the cursor persisted
  * after each fully processed page; a walk stops at the end of the list or at the first trade that the last
  * complete walk already covered (watermark) and that is older than the recheck window (younger trades can
  * still change status, so every walk looks at them again). Findings are stored first (deduplicated per run
  * and subject) and published from the table (outbox), each with a broker duplicate id.
  */
 public class ReconciliationWalk {
-
-    public static final String STATE = "reconWalk";
-    public static final String FINDING_ID = "reconFindingId";
-    public static final String OUTBOX_MORE = "reconOutboxMore";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReconciliationWalk.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,49 +45,44 @@ public class ReconciliationWalk {
         this.clock = clock;
     }
 
-    /** Takes the lease and loads the walk in progress or starts a run; no state property when another replica walks. */
-    public void begin(Exchange exchange) {
-        exchange.removeProperty(STATE);
+    /** Takes the lease and loads the walk in progress or starts a run; null when another replica walks. */
+    public WalkState begin() {
         if (!store.lease(settings.walkName(), owner, settings.lease().toMillis())) {
             LOG.info("reconciliation walk {} is running elsewhere; skipped", settings.walkName());
-            return;
+            return null;
         }
         Instant now = clock.instant();
         String runId = "rec-" + RUN_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
         WalkState state = store.begin(settings.walkName(), runId, now);
         LOG.info("reconciliation run {} {} (trades cursor {}, watermark {})", state.runId,
                 state.resumed ? "resumed" : "started", state.pageCursor, state.stopAtId);
-        exchange.setProperty(STATE, state);
+        return state;
     }
 
-    public void release(Exchange exchange) {
-        if (exchange.getProperty(STATE) != null) {
+    public void release(WalkState s) {
+        if (s != null) {
             store.release(settings.walkName(), owner);
         }
     }
 
     // --- ledger: all pages, indexed by ref ---
 
-    public void startLedger(Exchange exchange) {
-        WalkState s = state(exchange);
+    public void startLedger(WalkState s) {
         s.ledger = new LedgerIndex(clock.instant());
         s.ledgerCursor = null;
         s.ledgerHasMore = true;
-        s.ledgerPages = 0;
     }
 
-    public void prepareLedgerPage(Exchange exchange) {
-        WalkState s = state(exchange);
-        PoolsCall.get(exchange, "listLedger", "/pools/ledger", "currency=EUR&limit=" + settings.ledgerPageSize()
+    /** GET /pools/ledger, the next page. */
+    public PoolsRequest ledgerPageRequest(WalkState s) {
+        return PoolsRequest.get("listLedger", "/pools/ledger", "currency=EUR&limit=" + settings.ledgerPageSize()
                 + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor)));
     }
 
-    public void readLedgerPage(Exchange exchange) throws Exception {
-        WalkState s = state(exchange);
-        JsonNode page = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+    public void readLedgerPage(WalkState s, String body) throws Exception {
+        JsonNode page = MAPPER.readTree(body);
         page.path("entries").forEach(s.ledger::add);
         String next = PoolsJson.text(page, "nextCursor");
-        s.ledgerPages++;
         if (next != null && next.equals(s.ledgerCursor)) {
             throw new IllegalStateException("0Pools ledger returned the same cursor twice: " + next);
         }
@@ -103,16 +92,15 @@ public class ReconciliationWalk {
 
     // --- trades: newest first, cursor persisted per page ---
 
-    public void prepareTradesPage(Exchange exchange) {
-        WalkState s = state(exchange);
-        PoolsCall.get(exchange, "listTrades", "/pools/trades", "limit=" + settings.tradesPageSize()
+    /** GET /pools/trades, the next page from the persisted cursor. */
+    public PoolsRequest tradesPageRequest(WalkState s) {
+        return PoolsRequest.get("listTrades", "/pools/trades", "limit=" + settings.tradesPageSize()
                 + (s.pageCursor == null ? "" : "&cursor=" + encode(s.pageCursor)));
     }
 
     /** Parses a trades page; the body becomes the trades to reconcile (those before the watermark). */
-    public List<JsonNode> readTradesPage(Exchange exchange) throws Exception {
-        WalkState s = state(exchange);
-        JsonNode page = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+    public List<JsonNode> readTradesPage(WalkState s, String body) throws Exception {
+        JsonNode page = MAPPER.readTree(body);
         Instant recheckFrom = s.startedAt.minus(settings.recheckWindow());
         List<JsonNode> toReconcile = new ArrayList<>();
         for (JsonNode trade : page.path("data")) {
@@ -144,9 +132,7 @@ public class ReconciliationWalk {
     }
 
     /** One trade of the page (split): compare and store its finding (a no-op when this run has it already). */
-    public void reconcileTrade(Exchange exchange) {
-        WalkState s = state(exchange);
-        JsonNode trade = exchange.getMessage().getBody(JsonNode.class);
+    public void reconcileTrade(WalkState s, JsonNode trade) {
         OurOrder order = store.orderByTrade(PoolsJson.text(trade, "transactId"),
                 PoolsJson.text(trade, "quoteId")).orElse(null);
         Finding finding = comparator.compare(trade, order, s.ledger);
@@ -154,8 +140,7 @@ public class ReconciliationWalk {
     }
 
     /** Every finding of the page is stored: only now does the cursor move. */
-    public void tradesPageDone(Exchange exchange) {
-        WalkState s = state(exchange);
+    public void tradesPageDone(WalkState s) {
         s.pages++;
         s.pagesThisTick++;
         store.savePage(s);
@@ -163,8 +148,7 @@ public class ReconciliationWalk {
     }
 
     /** The walk is complete: order-side checks, then the watermark moves and the run closes. */
-    public void finishWalk(Exchange exchange) {
-        WalkState s = state(exchange);
+    public void finishWalk(WalkState s) {
         Instant now = clock.instant();
         Set<String> seen = store.tradesSeen(s.runId);
         boolean covered = !s.reachedWatermark || s.oldestCreatedAt != null;
@@ -187,35 +171,29 @@ public class ReconciliationWalk {
             store.record(s.runId, orderFinding(Finding.Kind.stuck_reserved, order,
                     "reserved since " + order.reservedAt() + ", longer than " + settings.stuckReservedAfter()), now);
         }
-        store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), now);
-        LOG.info("reconciliation run {} complete: {} pages, ledger {} entries", s.runId, s.pages,
-                s.ledger == null ? 0 : s.ledger.entries());
+        int malformed = s.ledger == null ? 0 : s.ledger.malformed();
+        store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), malformed, now);
+        if (malformed > 0) {
+            LOG.warn("reconciliation run {}: {} ledger entries without a parsable delta were not counted", s.runId, malformed);
+        }
+        LOG.info("reconciliation run {} complete: {} pages, ledger {} entries ({} malformed)", s.runId, s.pages,
+                s.ledger == null ? 0 : s.ledger.entries(), malformed);
     }
 
     // --- outbox ---
 
-    public List<ReconciliationStore.Outgoing> unpublished(Exchange exchange) {
-        List<ReconciliationStore.Outgoing> batch = store.unpublished(state(exchange).runId, settings.publishBatch());
-        exchange.setProperty(OUTBOX_MORE, batch.size() >= settings.publishBatch());
-        return batch;
+    /** The next batch of stored, unpublished findings of the run. */
+    public List<ReconciliationStore.Outgoing> unpublished(WalkState s) {
+        return store.unpublished(s.runId, settings.publishBatch());
     }
 
-    public void toMessage(Exchange exchange) {
-        ReconciliationStore.Outgoing out = exchange.getMessage().getBody(ReconciliationStore.Outgoing.class);
-        exchange.setProperty(FINDING_ID, out.id());
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setBody(out.messageJson());
-        message.setHeader("_AMQ_DUPL_ID", "reconciliation:" + out.runId() + ":" + out.subject());
-        message.setHeader("PoolsReconciliationKind", out.kind());
-        message.setHeader("PoolsReconciliationRunId", out.runId());
-        if (out.orderId() != null) {
-            message.setHeader("JMSCorrelationID", out.orderId());
-        }
+    /** A full batch means there may be more to publish. */
+    public boolean fullBatch(List<ReconciliationStore.Outgoing> batch) {
+        return batch.size() >= settings.publishBatch();
     }
 
-    public void markPublished(Exchange exchange) {
-        store.markPublished(exchange.getProperty(FINDING_ID, Long.class));
+    public void markPublished(long findingId) {
+        store.markPublished(findingId);
     }
 
     private static Finding orderFinding(Finding.Kind kind, OurOrder order, String detail) {
@@ -241,10 +219,6 @@ public class ReconciliationWalk {
         } catch (Exception e) {
             return order.reservedAt();
         }
-    }
-
-    private static WalkState state(Exchange exchange) {
-        return exchange.getProperty(STATE, WalkState.class);
     }
 
     private static String encode(String value) {

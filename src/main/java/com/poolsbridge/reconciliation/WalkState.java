@@ -27,11 +27,9 @@ public final class WalkState {
     boolean tradesHasMore = true;
     boolean reachedWatermark;
     int pagesThisTick;
-    int tradesThisTick;
     LedgerIndex ledger;
     String ledgerCursor;
     boolean ledgerHasMore = true;
-    int ledgerPages;
 
     WalkState(String name, String runId, Instant startedAt, boolean resumed, String pageCursor, int pages,
               String newestId, Instant newestCreatedAt, Instant oldestCreatedAt, String stopAtId, Instant stopAtCreatedAt) {

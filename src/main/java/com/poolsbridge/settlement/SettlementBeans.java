@@ -52,7 +52,7 @@ public final class SettlementBeans {
     private static void bindAll(CamelContext context, PropertiesComponent props, DataSource dataSource, Clock clock,
                                 BridgeSettings settings) throws Exception {
         SettlementStore store = new SettlementStore(dataSource);
-        SettlementService.Settings s = new SettlementService.Settings(
+        SettlementSettings s = new SettlementSettings(
                 Integer.parseInt(prop(props, "settlement.batch-size")),
                 Long.parseLong(prop(props, "settlement.initial-delay-ms")),
                 Long.parseLong(prop(props, "settlement.backoff-initial-ms")),
@@ -63,7 +63,7 @@ public final class SettlementBeans {
                 Long.parseLong(prop(props, "settlement.stuck-after-ms")),
                 Long.parseLong(prop(props, "settlement.republish-after-ms")),
                 Long.parseLong(prop(props, "webhooks.retry-after-ms")));
-        SettlementService service = new SettlementService(store, s, clock, () -> meterRegistry(context));
+        SettlementPoller poller = new SettlementPoller(store, s, clock, () -> meterRegistry(context));
         Set<String> headers = new LinkedHashSet<>();
         headers.add(prop(props, "webhooks.signature-header"));
         headers.addAll(Arrays.stream(prop(props, "webhooks.accepted-signature-headers").split(","))
@@ -72,7 +72,8 @@ public final class SettlementBeans {
                 prop(props, "webhooks.signature-scheme"),
                 Long.parseLong(prop(props, "webhooks.tolerance-seconds")), clock);
         context.getRegistry().bind("settlementStore", store);
-        context.getRegistry().bind("settlements", service);
+        context.getRegistry().bind("settlements", poller);
+        context.getRegistry().bind("webhookSettlements", new WebhookSettlements(store, s, clock));
         context.getRegistry().bind("webhookReceiver", new WebhookReceiver(verifier, store));
         context.getRegistry().bind("quartz", quartz(context, props, dataSource));
     }

@@ -46,24 +46,14 @@ public class SettlementStore {
         update("""
                 UPDATE order_record SET next_poll_at = NULL
                 WHERE next_poll_at IS NOT NULL AND trade_status = 'settled' AND watch_until <= now()""");
-        List<DueTrade> due = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return Jdbc.query(dataSource, """
                 SELECT order_id, quote_id, transact_id, trade_status, poll_count FROM order_record
                 WHERE next_poll_at <= now() AND state = 'RESERVED' AND quote_id IS NOT NULL
                   AND (trade_status = 'reserved' OR (trade_status = 'settled' AND watch_until > now()))
                   AND (poll_count > 0 OR reserved_at <= now() - ? * interval '1 millisecond')
-                ORDER BY next_poll_at LIMIT ?""")) {
-            ps.setLong(1, initialDelayMs);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new DueTrade(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot select due trades", e);
-        }
-        return due;
+                ORDER BY next_poll_at LIMIT ?""",
+                rs -> new DueTrade(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)),
+                initialDelayMs, limit);
     }
 
     /**
@@ -181,22 +171,12 @@ public class SettlementStore {
 
     /** Rows recorded but not (known to be) sent, older than the grace period: re-sent, broker-deduplicated. */
     public List<Publication> unpublished(long olderThanMs, int limit) {
-        List<Publication> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return Jdbc.query(dataSource, """
                 SELECT transact_id, status, order_id, message_json FROM settlement_event
                 WHERE published_at IS NULL AND recorded_at <= now() - ? * interval '1 millisecond'
-                ORDER BY recorded_at LIMIT ?""")) {
-            ps.setLong(1, olderThanMs);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Publication(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot select unpublished settlements", e);
-        }
-        return rows;
+                ORDER BY recorded_at LIMIT ?""",
+                rs -> new Publication(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                olderThanMs, limit);
     }
 
     // --- webhooks ---
@@ -210,35 +190,16 @@ public class SettlementStore {
     }
 
     public Optional<StoredWebhook> unprocessedWebhook(String eventId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT event_id, type, transact_id, raw_body FROM webhook_event WHERE event_id = ? AND processed_at IS NULL")) {
-            ps.setString(1, eventId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new StoredWebhook(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read webhook " + eventId, e);
-        }
+        return Jdbc.queryOne(dataSource,
+                "SELECT event_id, type, transact_id, raw_body FROM webhook_event WHERE event_id = ? AND processed_at IS NULL",
+                rs -> new StoredWebhook(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), eventId);
     }
 
     public List<String> unprocessedWebhooks(long olderThanMs, int limit) {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return Jdbc.query(dataSource, """
                 SELECT event_id FROM webhook_event WHERE processed_at IS NULL
-                  AND received_at <= now() - ? * interval '1 millisecond' ORDER BY received_at LIMIT ?""")) {
-            ps.setLong(1, olderThanMs);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot select unprocessed webhooks", e);
-        }
-        return ids;
+                  AND received_at <= now() - ? * interval '1 millisecond' ORDER BY received_at LIMIT ?""",
+                rs -> rs.getString(1), olderThanMs, limit);
     }
 
     public void webhookProcessed(String eventId, String outcome) {
@@ -249,23 +210,12 @@ public class SettlementStore {
     // --- stuck trades ---
 
     public List<StuckTrade> stuck(long stuckAfterMs, int limit) {
-        List<StuckTrade> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return Jdbc.query(dataSource, """
                 SELECT order_id, quote_id, transact_id, reserved_at, poll_count FROM order_record
                 WHERE state = 'RESERVED' AND trade_status = 'reserved' AND stuck_reported_at IS NULL
-                  AND reserved_at <= now() - ? * interval '1 millisecond' ORDER BY reserved_at LIMIT ?""")) {
-            ps.setLong(1, stuckAfterMs);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new StuckTrade(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant(), rs.getInt(5)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot select stuck trades", e);
-        }
-        return rows;
+                  AND reserved_at <= now() - ? * interval '1 millisecond' ORDER BY reserved_at LIMIT ?""",
+                rs -> new StuckTrade(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getInt(5)), stuckAfterMs, limit);
     }
 
     /** @return true the first time (a trade is reported once) */

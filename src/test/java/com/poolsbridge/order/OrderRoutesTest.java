@@ -356,14 +356,8 @@ class OrderRoutesTest {
     void orderLeasedByAnotherDeliveryIsRolledBackNotSkipped() {
         String orderId = Orders.newId("unit-lease");
         String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
-        OrderValidator validator = new OrderValidator();
-        Exchange probe = org.apache.camel.support.ExchangeHelper.createCopy(
-                new org.apache.camel.support.DefaultExchange(context), true);
-        probe.getMessage().setBody(order);
-        validator.validate(probe);
-        records.register(probe.getProperty(OrderValidator.ORDER, OrderMessage.class),
-                probe.getProperty(OrderValidator.PAYLOAD_SHA256, String.class));
-        assertThat(records.claim(orderId, "crashed-consumer", 60_000)).isEqualTo(OrderRecords.Claim.CLAIMED);
+        records.register(new OrderValidator().parse(order.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(records.claim(orderId, "crashed-consumer", 60_000).claim()).isEqualTo(OrderRecords.Claim.CLAIMED);
 
         assertThatThrownBy(() -> template.sendBody("direct:orders", order))
                 .hasRootCauseInstanceOf(OrderBusyException.class);
@@ -376,8 +370,7 @@ class OrderRoutesTest {
         String orderId = Orders.newId("unit-stolen");
         // while this delivery waits for its quote, another delivery takes the (expired) lease over
         pools.then("createQuote", 200, ScriptedPools.firmQuote("pq_test_stolen_" + orderId, Instant.now().plusSeconds(15)));
-        AdviceWith.adviceWith(context, "order-execution", a -> a.weaveByToUri("direct:pools-api").selectLast().before()
-                .filter(a.exchangeProperty("poolsOperation").isEqualTo("transact")).id("steal-lease")
+        AdviceWith.adviceWith(context, "order-transact", a -> a.weaveByToUri("direct:order-pools-call").before()
                 .process(e -> {
                     var dataSource = context.getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
                     try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
@@ -385,13 +378,13 @@ class OrderRoutesTest {
                         ps.setString(1, orderId);
                         ps.executeUpdate();
                     }
-                }).end());
+                }).id("steal-lease"));
         try {
             assertThatThrownBy(() -> template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00")))
                     .hasRootCauseInstanceOf(OrderBusyException.class);
             assertThat(pools.calls("transact")).isEmpty();
         } finally {
-            AdviceWith.adviceWith(context, "order-execution", a -> a.weaveById("steal-lease").remove());
+            AdviceWith.adviceWith(context, "order-transact", a -> a.weaveById("steal-lease").remove());
         }
     }
 

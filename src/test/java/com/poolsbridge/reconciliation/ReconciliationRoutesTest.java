@@ -63,7 +63,8 @@ class ReconciliationRoutesTest {
         app = new BridgeApplication(TestInfrastructure.get().settings("http://127.0.0.1:9/v1"), props);
         context = app.start();
         AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(e -> {
-            queries.add(e.getProperty("poolsOperation", String.class) + "?" + e.getProperty("poolsQuery", String.class));
+            queries.add(e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).operation() + "?"
+                    + e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).query());
             pools.process(e);
         }));
         AdviceWith.adviceWith(context, "reconciliation-publish", a -> a.mockEndpointsAndSkip("jms:.*"));

@@ -237,7 +237,7 @@ class SettlementRoutesTest {
     void tradeReservedTooLongIsReportedOnce() throws Exception {
         Trade t = plant("reserved", Duration.ofHours(2));
         execute("UPDATE order_record SET next_poll_at = NULL WHERE order_id = ?", t.orderId);
-        double before = context.getRegistry().lookupByNameAndType("settlements", SettlementService.class)
+        double before = context.getRegistry().lookupByNameAndType("settlements", SettlementPoller.class)
                 .stuckCounter().count();
         reconciliation.expectedMessageCount(1);
         reconciliation.expectedHeaderReceived("_AMQ_DUPL_ID", "stuck_reserved:" + t.transactId);
@@ -250,7 +250,7 @@ class SettlementRoutesTest {
         assertThat(alert.get("kind").asText()).isEqualTo("stuck_reserved");
         assertThat(com.poolsbridge.support.JsonSchemas.validate("reconciliation.schema.json", alert.toString())).isEmpty();
         assertThat(alert.get("orderId").asText()).isEqualTo(t.orderId);
-        assertThat(context.getRegistry().lookupByNameAndType("settlements", SettlementService.class)
+        assertThat(context.getRegistry().lookupByNameAndType("settlements", SettlementPoller.class)
                 .stuckCounter().count()).isEqualTo(before + 1);
     }
 
@@ -413,7 +413,7 @@ class SettlementRoutesTest {
     }
 
     private List<String> dueIds() {
-        return context.getRegistry().lookupByNameAndType("settlements", SettlementService.class).dueTrades().stream()
+        return context.getRegistry().lookupByNameAndType("settlements", SettlementPoller.class).dueTrades().stream()
                 .map(DueTrade::orderId).toList();
     }
 

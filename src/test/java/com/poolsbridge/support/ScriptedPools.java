@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.poolsbridge.pools.PoolsRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -50,7 +51,8 @@ public class ScriptedPools implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String operation = exchange.getProperty("poolsOperation", String.class);
+        PoolsRequest request = exchange.getProperty("poolsRequest", PoolsRequest.class);
+        String operation = request.operation();
         var in = exchange.getMessage();
         calls.add(new Call(operation, in.getHeader(Exchange.HTTP_METHOD, String.class),
                 in.getHeader(Exchange.HTTP_PATH, String.class), in.getBody(String.class),
@@ -58,7 +60,7 @@ public class ScriptedPools implements Processor {
         Response response;
         synchronized (this) {
             Deque<Response> script = scripts.get(operation);
-            response = script == null || script.isEmpty() ? defaultResponse(operation, exchange) : script.poll();
+            response = script == null || script.isEmpty() ? defaultResponse(request) : script.poll();
         }
         in.removeHeaders("*", "Camel.*");
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
@@ -67,14 +69,15 @@ public class ScriptedPools implements Processor {
         in.setBody(response.body());
     }
 
-    private static Response defaultResponse(String operation, Exchange exchange) {
-        String path = exchange.getProperty("poolsPath", String.class);
+    private static Response defaultResponse(PoolsRequest request) {
+        String operation = request.operation();
+        String path = request.path();
         String poolId = path.split("/").length > 2 ? path.split("/")[2] : "EUR-USDT";
         return switch (operation) {
             case "getCapabilities" -> new Response(200, capabilities(poolId), Map.of());
             case "createQuote" -> new Response(200, firmQuote("pq_test_" + Math.abs(path.hashCode()) + "_" + System.nanoTime(),
                     Instant.now().plusSeconds(15)), Map.of());
-            case "transact" -> new Response(200, trade(quoteIdOf(exchange.getProperty("poolsRequestBody", String.class)), "reserved"), Map.of());
+            case "transact" -> new Response(200, trade(quoteIdOf(request.body()), "reserved"), Map.of());
             default -> new Response(404, error(404, "not_found", "not_found"), Map.of());
         };
     }

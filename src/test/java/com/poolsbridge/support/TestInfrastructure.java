@@ -55,18 +55,27 @@ public final class TestInfrastructure {
     }
 
     public BridgeSettings settings(String poolsBaseUrl) {
-        return BridgeSettings.fromEnvironment(environment(poolsBaseUrl));
+        return settings(poolsBaseUrl, database.jdbcUrl());
+    }
+
+    /** As {@link #settings(String)}, with another JDBC URL for the same database (e.g. a counting driver's). */
+    public BridgeSettings settings(String poolsBaseUrl, String dbUrl) {
+        return BridgeSettings.fromEnvironment(environment(poolsBaseUrl, dbUrl));
     }
 
     /** The environment a bridge process on this infrastructure is started with, as an operator would set it. */
     public Map<String, String> environment(String poolsBaseUrl) {
+        return environment(poolsBaseUrl, database.jdbcUrl());
+    }
+
+    private Map<String, String> environment(String poolsBaseUrl, String dbUrl) {
         Map<String, String> env = new HashMap<>();
         env.put("POOLS_BASE_URL", poolsBaseUrl);
         env.put("POOLS_SECRET_KEY", SECRET_KEY);
         env.put("POOLS_PUBLISHABLE_KEY", "pk_test_demo000000000000000001");
         env.put("POOLS_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.put("BROKER_URL", broker.url());
-        env.put("DB_URL", database.jdbcUrl());
+        env.put("DB_URL", dbUrl);
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
         env.put("HTTP_PORT", "0");

@@ -1,0 +1,40 @@
+package com.poolsbridge.order;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.pools.PoolsRequest;
+
+/** The 0Pools calls an order makes, built from its record alone (so a retry rebuilds the same bytes). */
+public class OrderRequests {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** POST /pools/{id}/quote with exactly the contract's field names (docs/0pools-contract-notes.md). */
+    public PoolsRequest quote(OrderRecord order) throws JsonProcessingException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("side", order.side());
+        body.put("amount", order.amount().stripTrailingZeros().toPlainString());
+        body.put("type", "firm");
+        body.put("cryptoNetwork", order.cryptoNetwork());
+        body.put("destAddress", order.destAddress());
+        if (order.destNetwork() != null) {
+            body.put("destNetwork", order.destNetwork());
+        }
+        return PoolsRequest.post("createQuote", "/pools/" + order.poolId() + "/quote",
+                MAPPER.writeValueAsString(body), null);
+    }
+
+    /** POST /pools/{id}/transact: the persisted quoteId and Idempotency-Key, byte-identical on every retry. */
+    public PoolsRequest transact(OrderRecord order) throws JsonProcessingException {
+        return PoolsRequest.post("transact", "/pools/" + order.poolId() + "/transact",
+                MAPPER.writeValueAsString(Map.of("quoteId", order.quoteId())), order.idempotencyKey());
+    }
+
+    /** GET /pools/transactions/{quoteId}: idempotent, and it finds a trade an earlier attempt made. */
+    public PoolsRequest tradeLookup(OrderRecord order) {
+        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + order.quoteId(), null);
+    }
+}

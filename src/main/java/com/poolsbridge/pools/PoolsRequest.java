@@ -1,0 +1,34 @@
+package com.poolsbridge.pools;
+
+/**
+ * One 0Pools call, as route pools-api sends it (exchange property {@code poolsRequest}). It is a value kept
+ * beside the message, not in its body or headers, so every redelivery of the call sends exactly the same bytes.
+ *
+ * @param operation the contract's name of the call (logs, tests, metrics)
+ * @param query     the raw query string, or null
+ * @param body      the JSON request body, or null for a GET
+ * @param idempotencyKey sent as Idempotency-Key on writes that need one (transact), else null
+ */
+public record PoolsRequest(String operation, String method, String path, String query, String body,
+                           String idempotencyKey) {
+
+    public static PoolsRequest get(String operation, String path, String query) {
+        return new PoolsRequest(operation, "GET", path, query, null, null);
+    }
+
+    public static PoolsRequest post(String operation, String path, String body, String idempotencyKey) {
+        return new PoolsRequest(operation, "POST", path, null, body, idempotencyKey);
+    }
+
+    /**
+     * How often pools-api has sent {@code request} (first try plus redeliveries): the count goes on while the
+     * same request instance is redelivered and starts again at 1 for the next request.
+     */
+    public record Attempts(PoolsRequest request, int count) {
+
+        public static Attempts next(PoolsRequest request, Attempts previous) {
+            return previous != null && previous.request() == request
+                    ? new Attempts(request, previous.count() + 1) : new Attempts(request, 1);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package com.poolsbridge.order;
+
+import java.util.List;
+import java.util.Map;
+
+import com.poolsbridge.app.BridgeApplication;
+import com.poolsbridge.support.CountingJdbcDriver;
+import com.poolsbridge.support.Orders;
+import com.poolsbridge.support.ScriptedPools;
+import com.poolsbridge.support.TestInfrastructure;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Counts the database round trips of one accepted order (capabilities already cached): every statement the
+ * bridge executes on the thread that runs the order, through a counting JDBC driver around the real one.
+ * register, claim, lease+count before quote, quote, lease+count before transact, trade and reply, reply sent,
+ * release: 8.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrderRoundTripsTest {
+
+    private final ScriptedPools pools = new ScriptedPools();
+    private BridgeApplication app;
+    private CamelContext context;
+    private ProducerTemplate template;
+    private MockEndpoint results;
+
+    @BeforeAll
+    void startRoutes() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        Map<String, String> props = TestInfrastructure.fastRetries();
+        props.put("pools.capabilities-refresh-delay-ms", "3600000");
+        app = new BridgeApplication(infra.settings("http://127.0.0.1:9/v1",
+                CountingJdbcDriver.url(infra.database().jdbcUrl())), props);
+        context = app.start();
+        AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(pools));
+        AdviceWith.adviceWith(context, "order-intake", a -> a.replaceFromWith("direct:orders"));
+        AdviceWith.adviceWith(context, "order-reply", a -> a.mockEndpointsAndSkip("jms:.*"));
+        template = context.createProducerTemplate();
+        results = context.getEndpoint("mock:jms:queue:pools.orders.results", MockEndpoint.class);
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void anAcceptedOrderCostsAtMostEightRoundTrips() throws Exception {
+        // the first order of a pool loads its capabilities; the steady state is what is counted
+        results.expectedMessageCount(2);
+        template.sendBody("direct:orders", Orders.onRamp(Orders.newId("trips-warm"), "EUR-USDT", "100.00"));
+        CountingJdbcDriver.reset();
+
+        template.sendBody("direct:orders", Orders.onRamp(Orders.newId("trips"), "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        List<String> statements = CountingJdbcDriver.executions().stream()
+                .filter(e -> e.thread() == Thread.currentThread()).map(CountingJdbcDriver.Execution::sql).toList();
+        assertThat(statements).as("statements of one accepted order: %s", statements)
+                .isNotEmpty().hasSizeLessThanOrEqualTo(8);
+        assertThat(results.getExchanges().get(1).getMessage().getBody(String.class)).contains("\"outcome\":\"accepted\"");
+    }
+}
