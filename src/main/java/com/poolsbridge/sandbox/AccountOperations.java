@@ -10,10 +10,12 @@ import java.util.Set;
 final class AccountOperations {
     private final SandboxConfig config;
     private final Auth auth;
+    private final PoolAvailability availability;
 
-    AccountOperations(SandboxConfig config, Auth auth) {
+    AccountOperations(SandboxConfig config, Auth auth, PoolAvailability availability) {
         this.config = config;
         this.auth = auth;
+        this.availability = availability;
     }
 
     /** Discovery never shows pool-level denials: not enabled → [], otherwise allowed pools with availability. */
@@ -30,7 +32,7 @@ final class AccountOperations {
                     m.put("pair", pair(pool));
                     m.put("fiatCurrency", pool.fiatCurrency());
                     m.put("cryptoCurrency", pool.cryptoCurrency());
-                    m.put("available", usable && pool.available());
+                    m.put("available", usable && availability.reason(id) == null);
                     pools.add(m);
                 }
             }
@@ -64,7 +66,7 @@ final class AccountOperations {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("poolId", pool.id());
         m.put("currency", pool.fiatCurrency());
-        m.put("available", pool.available());
+        m.put("available", availability.reason(pool.id()) == null);
         m.put("balance", p.balanceGate() ? Money.str(p.balance()) : null);
         m.put("tier", p.tier());
         m.put("allowedPools", p.allowedPools());

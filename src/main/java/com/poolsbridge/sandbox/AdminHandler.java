@@ -12,17 +12,16 @@ import java.util.Map;
 
 /**
  * Test-control endpoints (not part of the 0Pools contract, not journaled, not throttled):
- * POST/DELETE /__admin/faults, GET/DELETE /__admin/journal, POST /__admin/partners/{id}.
+ * POST/DELETE /__admin/faults, GET/DELETE /__admin/journal, POST /__admin/partners/{id},
+ * POST /__admin/partners/{id}/payins, POST /__admin/pools/{id}, GET/POST /__admin/rate-limits.
  */
 final class AdminHandler {
-    private final Faults faults;
-    private final ApiHandler.Journal journal;
-    private final Map<String, Partner> partners;
+    private static final String PARTNERS = "/__admin/partners/";
+    private static final String POOLS = "/__admin/pools/";
+    private final PoolsSandbox sandbox;
 
-    AdminHandler(Faults faults, ApiHandler.Journal journal, Map<String, Partner> partners) {
-        this.faults = faults;
-        this.journal = journal;
-        this.partners = partners;
+    AdminHandler(PoolsSandbox sandbox) {
+        this.sandbox = sandbox;
     }
 
     void handle(HttpExchange ex) throws IOException {
@@ -31,35 +30,42 @@ final class AdminHandler {
         String path = ex.getRequestURI().getRawPath();
         byte[] body = ex.getRequestBody().readAllBytes();
         int status = 200;
-        Object out;
+        Object out = Map.of("ok", true);
         try {
             if (path.equals("/__admin/faults") && method.equals("POST")) {
-                faults.apply(Json.MAPPER.readValue(body, SandboxConfig.FaultSpec.class));
-                out = Map.of("ok", true);
+                sandbox.faults().apply(Json.MAPPER.readValue(body, SandboxConfig.FaultSpec.class));
             } else if (path.equals("/__admin/faults") && method.equals("DELETE")) {
-                faults.clear();
-                out = Map.of("ok", true);
+                sandbox.faults().clear();
             } else if (path.equals("/__admin/journal") && method.equals("GET")) {
-                out = journal.snapshot().stream().map(AdminHandler::view).toList();
+                out = sandbox.journal().stream().map(AdminHandler::view).toList();
             } else if (path.equals("/__admin/journal") && method.equals("DELETE")) {
-                journal.clear();
-                out = Map.of("ok", true);
-            } else if (path.startsWith("/__admin/partners/") && method.equals("POST")) {
-                Partner p = partners.get(path.substring("/__admin/partners/".length()));
-                if (p == null) {
-                    throw ApiException.notFound();
-                }
-                patch(p, Json.read(body));
-                out = Map.of("ok", true, "partnerId", p.id());
+                sandbox.clearJournal();
+            } else if (path.equals("/__admin/rate-limits") && method.equals("GET")) {
+                out = sandbox.rateLimits();
+            } else if (path.equals("/__admin/rate-limits") && method.equals("POST")) {
+                sandbox.setRateLimits(rateLimits(sandbox.rateLimits(), Json.read(body)));
+                out = sandbox.rateLimits();
+            } else if (path.startsWith(PARTNERS) && path.endsWith("/payins") && method.equals("POST")) {
+                String id = path.substring(PARTNERS.length(), path.length() - "/payins".length());
+                sandbox.payIn(id, new BigDecimal(Json.read(body).path("amount").asText()));
+            } else if (path.startsWith(PARTNERS) && method.equals("POST")) {
+                String id = path.substring(PARTNERS.length());
+                JsonNode patch = Json.read(body);
+                sandbox.updatePartner(id, p -> patch(p, patch));
+                out = Map.of("ok", true, "partnerId", id);
+            } else if (path.startsWith(POOLS) && method.equals("POST")) {
+                JsonNode n = Json.read(body);
+                sandbox.setPoolAvailable(path.substring(POOLS.length()), n.path("available").asBoolean(true),
+                        n.hasNonNull("unavailableReason") ? n.get("unavailableReason").asText() : null);
             } else {
                 throw ApiException.notFound();
             }
         } catch (ApiException e) {
             status = e.status;
-            out = Json.MAPPER.readTree(ApiHandler.envelope(e, requestId));
+            out = Json.MAPPER.readTree(e.envelope(requestId));
         } catch (IOException | IllegalArgumentException e) {
             status = 400;
-            out = Json.MAPPER.readTree(ApiHandler.envelope(ApiException.invalid("invalid_request", e.getMessage()), requestId));
+            out = Json.MAPPER.readTree(ApiException.invalid("invalid_request", e.getMessage()).envelope(requestId));
         }
         byte[] bytes = Json.write(out);
         ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -68,6 +74,13 @@ final class AdminHandler {
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);
         }
+    }
+
+    /** Fields present replace the current ones: {"enabled":true} switches enforcement on at the current tiers. */
+    private static SandboxConfig.RateLimits rateLimits(SandboxConfig.RateLimits current, JsonNode n) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode merged = Json.MAPPER.valueToTree(current);
+        merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) n);
+        return Json.MAPPER.treeToValue(merged, SandboxConfig.RateLimits.class);
     }
 
     /** Applies only the fields present; an explicit null clears webhookUrl / velocityCapEur. */
@@ -87,6 +100,8 @@ final class AdminHandler {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", r.method());
         m.put("path", r.pathAndQuery());
+        m.put("scheme", r.scheme());
+        m.put("authorizationPresent", r.authorizationPresent());
         m.put("headers", r.headers());
         m.put("body", r.bodyText());
         m.put("bodyBase64", Base64.getEncoder().encodeToString(r.body()));

@@ -42,11 +42,36 @@ final class ApiException extends RuntimeException {
     }
 
     static ApiException serverError() {
-        return new ApiException(500, "server_error", "server_error", "An internal error occurred");
+        return serverError(500, null);
     }
 
-    static ApiException rateLimited(String code, String message, Integer retryAfterSeconds) {
+    /** 500, 502, 503 or 504; a 503 may carry the standard Retry-After header (a maintenance window). */
+    static ApiException serverError(int status, Integer retryAfterSeconds) {
+        String code = switch (status) {
+            case 502 -> "bad_gateway";
+            case 503 -> "service_unavailable";
+            case 504 -> "gateway_timeout";
+            default -> "server_error";
+        };
+        return new ApiException(status, "server_error", code, "An internal error occurred",
+                retryAfterSeconds == null ? Map.of() : Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
+    /** 429; {@code tier} names the Retry-After-{tier} header (none when retryAfterSeconds is null). */
+    static ApiException rateLimited(String code, String message, String tier, Integer retryAfterSeconds) {
         return new ApiException(429, "rate_limited", code, message,
-                retryAfterSeconds == null ? Map.of() : Map.of("Retry-After-short", String.valueOf(retryAfterSeconds)));
+                retryAfterSeconds == null ? Map.of() : Map.of("Retry-After-" + tier, String.valueOf(retryAfterSeconds)));
+    }
+
+    /** The platform error envelope (§2.2); 5xx messages are scrubbed. */
+    byte[] envelope(String requestId) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", type);
+        m.put("code", code);
+        m.put("message", status >= 500 ? "An internal error occurred" : getMessage());
+        m.put("request_id", requestId);
+        m.put("doc_url", null);
+        m.put("statusCode", status);
+        return Json.write(m);
     }
 }

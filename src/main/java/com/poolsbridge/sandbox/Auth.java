@@ -24,6 +24,9 @@ final class Auth {
         String key = authorization.substring("Bearer ".length()).trim();
         if (key.startsWith("sk_live_") || key.startsWith("pk_live_")) {
             // G-1: the sandbox is test-only; a live key is the wrong environment
+            if (config.settings().liveKeyOutcome().equals("unauthorized")) {
+                throw ApiException.unauthorized();
+            }
             throw ApiException.forbidden("key_mode_mismatch", "Live keys cannot be used against the sandbox");
         }
         Partner partner = bySecret.get(key);
@@ -47,15 +50,19 @@ final class Auth {
         return partner;
     }
 
+    /** §1.3 order: product enabled → access row active → KYC approved → tier assigned ("access suspended"). */
     private static void gate(Partner p) {
         if (!p.productEnabled()) {
             throw ApiException.forbidden("pools_not_enabled", "0Pools is not enabled for this organization");
         }
-        if (!"active".equals(p.status()) || p.tier() == null || p.tier().isBlank()) {
+        if (!"active".equals(p.status())) {
             throw ApiException.forbidden("pool_access_suspended", "Pool access is suspended");
         }
         if (!"approved".equals(p.kycStatus())) {
             throw ApiException.forbidden("kyc_not_approved", "KYC/KYB is not approved");
+        }
+        if (p.tier() == null || p.tier().isBlank()) {
+            throw ApiException.forbidden("pool_access_suspended", "Pool access is suspended");
         }
     }
 

@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * Idempotency-Key records for transact (G-14): scope (partner, route, key), fingerprint = path + canonical body.
- * A key is claimed (in flight) while the operation runs; only 2xx outcomes are stored, for the retention period.
+ * A key is claimed (in flight) while the operation runs; the outcome the caller chooses to keep (2xx, and errors
+ * per {@code idempotencyStoreErrors} or a stored-error fault) is replayed for the retention period with its
+ * original status, body and X-Request-Id.
  */
 final class IdempotencyStore {
     private final Duration retention;
@@ -17,8 +19,7 @@ final class IdempotencyStore {
         final String fingerprint;
         final Instant createdAt;
         boolean inFlight = true;
-        int status;
-        byte[] body;
+        Reply reply;
 
         Entry(String fingerprint, Instant createdAt) {
             this.fingerprint = fingerprint;
@@ -26,15 +27,12 @@ final class IdempotencyStore {
         }
     }
 
-    /** Either a stored response to replay, or null meaning "claimed: run the operation". */
-    record Replay(int status, byte[] body) {
-    }
-
     IdempotencyStore(Duration retention) {
         this.retention = retention;
     }
 
-    synchronized Replay claim(String scope, String fingerprint, Instant now) {
+    /** Either the stored response to replay, or null meaning "claimed: run the operation". */
+    synchronized Reply claim(String scope, String fingerprint, Instant now) {
         Entry e = entries.get(scope);
         if (e != null && !e.inFlight && !now.isBefore(e.createdAt.plus(retention))) {
             entries.remove(scope);   // retention over: the key is forgotten
@@ -51,20 +49,20 @@ final class IdempotencyStore {
             throw ApiException.conflict("idempotency_key_reused",
                     "Idempotency-Key was already used with a different request body");
         }
-        return new Replay(e.status, e.body);
+        return e.reply;
     }
 
-    synchronized void complete(String scope, int status, byte[] body) {
+    /** Stores the outcome to replay, or (null) forgets the key so that a retry re-executes. */
+    synchronized void complete(String scope, Reply keep) {
         Entry e = entries.get(scope);
         if (e == null) {
             return;
         }
-        if (status >= 200 && status < 300) {
+        if (keep != null) {
             e.inFlight = false;
-            e.status = status;
-            e.body = body;
+            e.reply = keep;
         } else {
-            entries.remove(scope);   // errors are not cached: a retry re-executes
+            entries.remove(scope);
         }
     }
 }

@@ -12,7 +12,12 @@ final class Ids {
     }
 
     static String requestId() {
-        return "req_" + random(BASE32, 24);
+        return requestId("req_base32");
+    }
+
+    /** G-24: {@code req_base32} (req_ + 24 base32 chars) or {@code uuid}. */
+    static String requestId(String format) {
+        return format.equals("uuid") ? java.util.UUID.randomUUID().toString() : "req_" + random(BASE32, 24);
     }
 
     static String quoteId() {

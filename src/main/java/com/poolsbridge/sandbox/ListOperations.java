@@ -15,19 +15,22 @@ final class ListOperations {
     private static final Set<String> SIDES = Set.of("on_ramp", "off_ramp");
     private static final Set<String> STATUSES = Set.of("reserved", "settled", "failed", "released", "returned");
 
+    private final SandboxConfig.Settings settings;
     private final Store store;
 
-    ListOperations(Store store) {
+    ListOperations(SandboxConfig.Settings settings, Store store) {
+        this.settings = settings;
         this.store = store;
     }
 
     Reply trades(Call call) {
         call.allowQuery(Set.of("limit", "cursor", "side", "status", "created_after", "created_before"));
         Map<String, String> q = call.query();
-        int limit = q.containsKey("limit") ? integer(q.get("limit")) : 50;
-        if (limit < 1 || limit > 100) {
+        int asked = q.containsKey("limit") ? integer(q.get("limit")) : 50;
+        if ((asked < 1 || asked > 100) && settings.tradesLimitOutOfRange().equals("reject")) {
             throw ApiException.invalid("invalid_request", "limit must be between 1 and 100");
         }
+        int limit = Math.max(1, Math.min(100, asked));   // G-19: reject (default) or clamp
         String side = q.get("side");
         if (side != null && !SIDES.contains(side)) {
             throw ApiException.invalid("invalid_request", "side must be on_ramp or off_ramp");
@@ -38,6 +41,7 @@ final class ListOperations {
         }
         Instant after = instant(q, "created_after");
         Instant before = instant(q, "created_before");
+        boolean inclusive = settings.createdBoundsInclusive();   // G-19: exclusive by default
         synchronized (store) {
             Store.Book book = store.book(call.partner().id());
             long below = Long.MAX_VALUE;
@@ -53,8 +57,8 @@ final class ListOperations {
                     .filter(t -> t.seq < bound)
                     .filter(t -> side == null || t.quote.side.equals(side))
                     .filter(t -> status == null || t.status.equals(status))
-                    .filter(t -> after == null || t.createdAt.isAfter(after))
-                    .filter(t -> before == null || t.createdAt.isBefore(before))
+                    .filter(t -> after == null || t.createdAt.isAfter(after) || (inclusive && t.createdAt.equals(after)))
+                    .filter(t -> before == null || t.createdAt.isBefore(before) || (inclusive && t.createdAt.equals(before)))
                     .sorted(Comparator.comparingLong((Trade t) -> t.seq).reversed())
                     .limit(limit + 1L).toList();
             boolean hasMore = rows.size() > limit;

@@ -14,6 +14,7 @@ final class Quote {
     final String side;
     final BigDecimal fiatAmount;
     final BigDecimal cryptoAmount;
+    final BigDecimal rate;         // output per unit of input for the side (§3.5)
     final String cryptoNetwork;
     final String destAddress;
     final String destNetwork;
@@ -25,7 +26,7 @@ final class Quote {
     String transactId;
 
     Quote(String quoteId, String partnerId, String type, SandboxConfig.PoolConfig pool, String side,
-          BigDecimal fiatAmount, BigDecimal cryptoAmount, String cryptoNetwork, String destAddress, String destNetwork,
+          BigDecimal fiatAmount, BigDecimal cryptoAmount, BigDecimal rate, String cryptoNetwork, String destAddress, String destNetwork,
           Scenario scenario, Instant createdAt, Instant expiresAt, int feeBps) {
         this.quoteId = quoteId;
         this.partnerId = partnerId;
@@ -34,6 +35,7 @@ final class Quote {
         this.side = side;
         this.fiatAmount = fiatAmount;
         this.cryptoAmount = cryptoAmount;
+        this.rate = rate;
         this.cryptoNetwork = cryptoNetwork;
         this.destAddress = destAddress;
         this.destNetwork = destNetwork;
@@ -70,7 +72,7 @@ final class Quote {
         m.put("cryptoCurrency", pool.cryptoCurrency());
         m.put("fiatAmount", available ? Money.str(fiatAmount) : null);
         m.put("cryptoAmount", available ? Money.str(cryptoAmount) : null);
-        m.put("rate", available ? pool.rate().toPlainString() : null);
+        m.put("rate", available ? rate.toPlainString() : null);
         m.put("spreadBps", available ? pool.spreadBps() : null);
         m.put("feeBps", available ? feeBps : null);
         m.put("totalBps", available ? pool.spreadBps() + feeBps : null);

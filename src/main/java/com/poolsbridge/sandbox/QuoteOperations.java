@@ -26,15 +26,20 @@ final class QuoteOperations {
             "polygon", Pattern.compile("0x[0-9a-fA-F]{40}"),
             "solana", Pattern.compile("[1-9A-HJ-NP-Za-km-z]{32,44}"));
 
+    /** Scale of an off-ramp rate (fiat per crypto unit), the inverse of the pool's crypto-per-fiat rate. */
+    private static final int OFF_RAMP_RATE_SCALE = 6;
+
     private final SandboxConfig config;
     private final Auth auth;
     private final Store store;
+    private final PoolAvailability availability;
     private final Clock clock;
 
-    QuoteOperations(SandboxConfig config, Auth auth, Store store, Clock clock) {
+    QuoteOperations(SandboxConfig config, Auth auth, Store store, PoolAvailability availability, Clock clock) {
         this.config = config;
         this.auth = auth;
         this.store = store;
+        this.availability = availability;
         this.clock = clock;
     }
 
@@ -53,6 +58,10 @@ final class QuoteOperations {
         }
         if (!pool.sides().contains(side)) {
             throw ApiException.invalid("side_not_supported", "Pool " + pool.id() + " does not support " + side);
+        }
+        if (side.equals("off_ramp") && !call.partner().offRampEnabled()
+                && config.settings().offRampQuoteWhenDisabled().equals("not_implemented")) {
+            throw TradeOperations.offRampNotEnabled();   // G-6: 501 already at quote time
         }
         String type = text(body, "type") == null ? "firm" : text(body, "type");
         if (!type.equals("firm") && !type.equals("indicative")) {
@@ -83,14 +92,18 @@ final class QuoteOperations {
                 throw ApiException.invalid("invalid_dest_address", "destAddress is not a valid " + addressNetwork + " address");
             }
         }
+        // rate = output per unit of input: crypto per fiat on on_ramp, fiat per crypto on off_ramp
         BigDecimal fiatAmount;
         BigDecimal cryptoAmount;
+        BigDecimal rate;
         if (side.equals("on_ramp")) {
+            rate = pool.rate();
             fiatAmount = amount.setScale(2, RoundingMode.UNNECESSARY);
-            cryptoAmount = fiatAmount.multiply(pool.rate()).setScale(2, RoundingMode.DOWN);
+            cryptoAmount = fiatAmount.multiply(rate).setScale(2, RoundingMode.DOWN);
         } else {
+            rate = BigDecimal.ONE.divide(pool.rate(), OFF_RAMP_RATE_SCALE, RoundingMode.DOWN);
             cryptoAmount = amount.scale() < 2 ? amount.setScale(2) : amount;
-            fiatAmount = cryptoAmount.divide(pool.rate(), 2, RoundingMode.DOWN);
+            fiatAmount = cryptoAmount.multiply(rate).setScale(2, RoundingMode.DOWN);
         }
         // limits are USDT-equivalent: the crypto leg of the order
         if (cryptoAmount.compareTo(pool.minOrderUsdt()) < 0
@@ -100,11 +113,12 @@ final class QuoteOperations {
                     + (pool.maxOrderUsdt() == null ? "unlimited" : pool.maxOrderUsdt().toPlainString()) + " USDT-equivalent)");
         }
         Scenario scenario = Scenario.of(amount);
-        String unavailable = pool.available() ? scenario.unavailableReason() : "rate_unavailable";
+        String poolDown = availability.reason(pool.id());
+        String unavailable = poolDown != null ? poolDown : scenario.unavailableReason();
         Instant now = clock.instant();
         boolean firm = type.equals("firm") && unavailable == null;
         Quote quote = new Quote(firm ? Ids.quoteId() : null, call.partner().id(), type, pool, side, fiatAmount,
-                cryptoAmount, network, destAddress, destNetwork, scenario, now,
+                cryptoAmount, rate, network, destAddress, destNetwork, scenario, now,
                 now.plusSeconds(config.settings().quoteTtlSeconds()), pool.drawFeeBps());
         if (firm) {
             synchronized (store) {

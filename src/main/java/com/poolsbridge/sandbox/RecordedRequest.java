@@ -7,10 +7,13 @@ import java.util.Map;
 
 /**
  * One request as the sandbox received it. Authorization is masked to its key prefix
- * (e.g. "Bearer sk_test_…") so journals can be printed. status is 0 when the connection was dropped.
+ * (e.g. "Bearer sk_test_…") so journals can be printed; {@code authorizationPresent} says whether the header
+ * was sent at all, {@code scheme} whether it came over "http" or "https". status is 0 when the connection was
+ * dropped.
  */
 public record RecordedRequest(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body,
-                              int status, String requestId, Instant receivedAt) {
+                              int status, String requestId, Instant receivedAt, String scheme,
+                              boolean authorizationPresent) {
 
     /** First value of a header, case-insensitive, or null. */
     public String header(String name) {

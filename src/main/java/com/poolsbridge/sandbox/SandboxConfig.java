@@ -26,15 +26,79 @@ public record SandboxConfig(String bindHost, Settings settings, List<PoolConfig>
         faults = faults == null ? List.of() : List.copyOf(faults);
     }
 
+    /**
+     * Contract choices (§10 G-n) and simulator pacing. Keys added after the first release are optional in YAML
+     * (null = the documented default), so older config files and short test configs keep working.
+     */
     public record Settings(int quoteTtlSeconds, int pollsToTerminal, boolean allowSecretOnDiscovery,
                            boolean poolNotAllowedAs403, boolean gateAllRoutes, boolean consumedQuoteReplays,
-                           int idempotencyRetentionHours, RateLimits rateLimits, WebhookSettings webhooks) {
+                           int idempotencyRetentionHours, RateLimits rateLimits, WebhookSettings webhooks,
+                           String liveKeyOutcome, String offRampQuoteWhenDisabled, Integer idempotencyKeyMaxLength,
+                           String idempotencyStoreErrors, Boolean replayOriginalRequestId,
+                           Integer transactSuccessStatus, String tradesLimitOutOfRange, Boolean createdBoundsInclusive,
+                           Integer settleAfterSeconds, Returned returned, String requestIdFormat,
+                           List<String> velocityCountsStatuses, Boolean velocityRetryAfterShort) {
+        public Settings {
+            liveKeyOutcome = or(liveKeyOutcome, "key_mode_mismatch");
+            offRampQuoteWhenDisabled = or(offRampQuoteWhenDisabled, "allow");
+            idempotencyKeyMaxLength = or(idempotencyKeyMaxLength, 255);
+            idempotencyStoreErrors = or(idempotencyStoreErrors, "none");
+            replayOriginalRequestId = or(replayOriginalRequestId, true);
+            transactSuccessStatus = or(transactSuccessStatus, 200);
+            tradesLimitOutOfRange = or(tradesLimitOutOfRange, "reject");
+            createdBoundsInclusive = or(createdBoundsInclusive, false);
+            settleAfterSeconds = or(settleAfterSeconds, 0);
+            returned = or(returned, new Returned("downstream", Duration.ofSeconds(1)));
+            requestIdFormat = or(requestIdFormat, "req_base32");
+            velocityCountsStatuses = velocityCountsStatuses == null ? List.of("reserved", "settled")
+                    : List.copyOf(velocityCountsStatuses);
+            velocityRetryAfterShort = or(velocityRetryAfterShort, false);
+            requireOneOf("liveKeyOutcome", liveKeyOutcome, "key_mode_mismatch", "unauthorized");
+            requireOneOf("offRampQuoteWhenDisabled", offRampQuoteWhenDisabled, "allow", "not_implemented");
+            requireOneOf("idempotencyStoreErrors", idempotencyStoreErrors, "none", "server", "all");
+            requireOneOf("tradesLimitOutOfRange", tradesLimitOutOfRange, "reject", "clamp");
+            requireOneOf("requestIdFormat", requestIdFormat, "req_base32", "uuid");
+            if (transactSuccessStatus != 200 && transactSuccessStatus != 201) {
+                throw new IllegalArgumentException("transactSuccessStatus must be 200 or 201");
+            }
+        }
     }
 
+    /**
+     * When a settled trade of the returned scenario flips to returned (issue 8 / §4.2): {@code downstream} =
+     * by itself, {@code delay} after it settled, seen by every read and poll; {@code poll} = on the next status
+     * poll after settled (the first sandbox's behaviour).
+     */
+    public record Returned(String mode, Duration delay) {
+        public Returned {
+            mode = or(mode, "downstream");
+            delay = or(delay, Duration.ofSeconds(1));
+            requireOneOf("returned.mode", mode, "downstream", "poll");
+        }
+
+        boolean downstream() {
+            return mode.equals("downstream");
+        }
+    }
+
+    /**
+     * Per-IP throttle tiers (§7.1, G-13). {@code retryAfterHeader}: {@code blocking_tier} names the header after
+     * the tier that refused ({@code Retry-After-medium}), {@code short} always sends {@code Retry-After-short}.
+     */
     public record RateLimits(boolean enabled,
                              @com.fasterxml.jackson.annotation.JsonProperty("short") Tier shortTier,
                              Tier medium,
-                             @com.fasterxml.jackson.annotation.JsonProperty("long") Tier longTier) {
+                             @com.fasterxml.jackson.annotation.JsonProperty("long") Tier longTier,
+                             String retryAfterHeader) {
+        public RateLimits {
+            retryAfterHeader = or(retryAfterHeader, "blocking_tier");
+            requireOneOf("rateLimits.retryAfterHeader", retryAfterHeader, "blocking_tier", "short");
+        }
+
+        /** The documented global tiers: short 10/10 s, medium 60/60 s, long 300/1 h. */
+        public static RateLimits documented(boolean enabled) {
+            return new RateLimits(enabled, new Tier(10, 10), new Tier(60, 60), new Tier(300, 3600), null);
+        }
     }
 
     public record Tier(int limit, int windowSeconds) {
@@ -55,8 +119,12 @@ public record SandboxConfig(String bindHost, Settings settings, List<PoolConfig>
                                 String fundingReference, String depositAddress) {
     }
 
-    /** One fault; same shape as the body of POST /__admin/faults. */
-    public record FaultSpec(String route, String mode, Integer count, Long latencyMs, Integer retryAfterSeconds) {
+    /**
+     * One fault; same shape as the body of POST /__admin/faults. {@code status} picks the 5xx of the fail modes
+     * (500, 502, 503, 504); {@code count} null means 1, except for the latency modes where it means "until cleared".
+     */
+    public record FaultSpec(String route, String mode, Integer count, Long latencyMs, Integer retryAfterSeconds,
+                            Integer status) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule());
@@ -119,6 +187,16 @@ public record SandboxConfig(String bindHost, Settings settings, List<PoolConfig>
             return YAML.treeToValue(root, SandboxConfig.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("invalid override " + dottedPath, e);
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static void requireOneOf(String key, String value, String... allowed) {
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException(key + " must be one of " + List.of(allowed) + ", not " + value);
         }
     }
 

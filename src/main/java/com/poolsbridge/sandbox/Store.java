@@ -3,10 +3,12 @@ package com.poolsbridge.sandbox;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * All mutable business state, one book per partner (so cross-tenant lookups simply miss → 404).
@@ -20,7 +22,12 @@ final class Store {
         final List<LedgerEntry> ledger = new ArrayList<>();   // oldest first
     }
 
+    /** A settled trade that will be returned downstream at dueAt. */
+    record PendingReturn(Partner partner, Trade trade, Instant dueAt) {
+    }
+
     private final Map<String, Book> books = new HashMap<>();
+    private final PriorityQueue<PendingReturn> returns = new PriorityQueue<>(Comparator.comparing(PendingReturn::dueAt));
     private long seq;
 
     Store(Map<String, Partner> partners, Instant now) {
@@ -44,6 +51,20 @@ final class Store {
 
     synchronized long tradeCount() {
         return books.values().stream().mapToLong(b -> b.tradesById.size()).sum();
+    }
+
+    /** Caller holds the lock. */
+    void scheduleReturn(Partner partner, Trade trade, Instant dueAt) {
+        returns.add(new PendingReturn(partner, trade, dueAt));
+    }
+
+    /** Removes and returns the pending returns due by now, oldest first; caller holds the lock. */
+    List<PendingReturn> dueReturns(Instant now) {
+        List<PendingReturn> due = new ArrayList<>();
+        while (!returns.isEmpty() && !returns.peek().dueAt().isAfter(now)) {
+            due.add(returns.poll());
+        }
+        return due;
     }
 
     /** Posts a ledger movement and adjusts the partner balance; caller holds the lock. */

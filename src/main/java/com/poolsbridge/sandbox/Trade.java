@@ -13,6 +13,7 @@ final class Trade {
     String status = "reserved";
     Instant updatedAt;
     int polls;
+    boolean debited;             // a buy_debit was posted: failed/released/returned refund it
 
     Trade(String transactId, long seq, Quote quote, Instant createdAt) {
         this.transactId = transactId;
@@ -34,7 +35,7 @@ final class Trade {
         m.put("cryptoCurrency", quote.pool.cryptoCurrency());
         m.put("fiatAmount", Money.str(quote.fiatAmount));
         m.put("cryptoAmount", Money.str(quote.cryptoAmount));
-        m.put("rate", quote.pool.rate().toPlainString());
+        m.put("rate", quote.rate.toPlainString());
         m.put("spreadBps", quote.pool.spreadBps());
         m.put("feeBps", quote.feeBps);
         m.put("totalBps", quote.pool.spreadBps() + quote.feeBps);

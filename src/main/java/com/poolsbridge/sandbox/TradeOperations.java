@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** transact (§3.8, G-9, G-12, G-14, G-15) and the settlement poll (§3.9, §4.2, G-8, G-22). */
@@ -32,12 +33,14 @@ final class TradeOperations {
     Reply transact(Call call) {
         Partner partner = call.partner();
         SandboxConfig.PoolConfig pool = auth.pool(partner, call.param(), true);
+        SandboxConfig.Settings settings = config.settings();
         String key = call.idempotencyKey();
         if (key == null || key.isBlank()) {
             throw ApiException.invalid("idempotency_key_required", "Idempotency-Key header is required");
         }
-        if (key.length() > 255) {
-            throw ApiException.invalid("invalid_request", "Idempotency-Key must be at most 255 characters");
+        if (key.length() > settings.idempotencyKeyMaxLength()) {
+            throw ApiException.invalid("invalid_request",
+                    "Idempotency-Key must be at most " + settings.idempotencyKeyMaxLength() + " characters");
         }
         JsonNode body = Json.read(call.body());
         JsonNode quoteIdNode = body.get("quoteId");
@@ -45,18 +48,44 @@ final class TradeOperations {
             throw ApiException.invalid("invalid_request", "Body must be exactly {\"quoteId\": \"pq_…\"}");
         }
         String scope = partner.id() + "|transact|" + key;
-        IdempotencyStore.Replay replay = idempotency.claim(scope, call.path() + " " + Json.canonical(body), clock.instant());
+        Reply replay = idempotency.claim(scope, call.path() + " " + Json.canonical(body), clock.instant());
         if (replay != null) {
-            return new Reply(replay.status(), replay.body());
+            // identical status, body and headers (§3.8), unless the flag asks for a fresh X-Request-Id
+            return settings.replayOriginalRequestId() ? replay : new Reply(replay.status(), replay.body(), null);
         }
-        Reply reply = null;
+        Reply keep = null;
         try {
+            Integer stored = faults.takeStoredError(Operation.TRANSACT.id);
+            if (stored != null) {
+                keep = Reply.error(ApiException.serverError(stored, null), call.requestId());
+                return keep;
+            }
             faults.beforeCommit(Operation.TRANSACT.id);  // inside the claim, so injected latency widens the in-flight window
-            reply = execute(partner, pool, quoteIdNode.asText());
-            return reply;
+            Reply ok = execute(partner, pool, quoteIdNode.asText());
+            keep = new Reply(ok.status(), ok.body(), call.requestId());
+            return keep;
+        } catch (ApiException e) {
+            if (storesError(e.status)) {
+                keep = Reply.error(e, call.requestId());
+                return keep;
+            }
+            throw e;
         } finally {
-            idempotency.complete(scope, reply == null ? 500 : reply.status(), reply == null ? null : reply.body());
+            idempotency.complete(scope, keep);
         }
+    }
+
+    /** G-14: which error outcomes are stored against the key like a success (default: none). */
+    private boolean storesError(int status) {
+        return switch (config.settings().idempotencyStoreErrors()) {
+            case "all" -> true;
+            case "server" -> status >= 500;
+            default -> false;
+        };
+    }
+
+    static ApiException offRampNotEnabled() {
+        return new ApiException(501, "server_error", "off_ramp_not_enabled", "Off-ramp is not enabled for this partner");
     }
 
     private Reply execute(Partner partner, SandboxConfig.PoolConfig pool, String quoteId) {
@@ -77,16 +106,19 @@ final class TradeOperations {
                     if (!config.settings().consumedQuoteReplays()) {
                         throw ApiException.conflict("quote_consumed", "Quote was already transacted");
                     }
-                    return Reply.ok(book.tradesById.get(quote.transactId).view());  // idempotent on quoteId (G-9)
+                    return success(book.tradesById.get(quote.transactId));  // idempotent on quoteId (G-9)
                 }
                 case "expired" -> throw ApiException.conflict("quote_expired", "Quote has expired; request a new quote");
                 default -> { }
             }
-            if (quote.side.equals("off_ramp") && !partner.offRampEnabled()) {
-                throw new ApiException(501, "server_error", "off_ramp_not_enabled", "Off-ramp is not enabled for this partner");
+            boolean onRamp = quote.side.equals("on_ramp");
+            if (!onRamp && !partner.offRampEnabled()) {
+                throw offRampNotEnabled();
             }
             checkVelocity(partner, book, quote, now);
-            if (partner.balanceGate() && partner.balance().compareTo(quote.fiatAmount) < 0) {
+            // only on-ramp buys draw on the prefunded fiat balance (§8.1); an off-ramp sells crypto for fiat
+            boolean debit = onRamp && partner.balanceGate();
+            if (debit && partner.balance().compareTo(quote.fiatAmount) < 0) {
                 throw new ApiException(402, "invalid_request", "insufficient_balance",
                         "Insufficient prefunded balance to reserve this trade");
             }
@@ -94,33 +126,48 @@ final class TradeOperations {
             quote.transactId = trade.transactId;
             book.tradesById.put(trade.transactId, trade);
             book.tradesByQuote.put(quoteId, trade);
-            if (partner.balanceGate()) {
+            if (debit) {
                 store.post(partner, quote.fiatAmount.negate(), "buy_debit", quoteId, now);
+                trade.debited = true;
             }
-            return Reply.ok(trade.view());
+            return success(trade);
         }
     }
 
-    /** G-12: rolling 24 h EUR notional of reserved + settled trades; 429 without Retry-After-short. */
-    private static void checkVelocity(Partner partner, Store.Book book, Quote quote, Instant now) {
+    /** G-17: the first transact and its replays answer with the configured 2xx. */
+    private Reply success(Trade trade) {
+        return new Reply(config.settings().transactSuccessStatus(), Json.write(trade.view()), null);
+    }
+
+    /** G-12: rolling 24 h EUR notional of trades in the counted statuses; 429 without Retry-After-short by default. */
+    private void checkVelocity(Partner partner, Store.Book book, Quote quote, Instant now) {
         BigDecimal cap = partner.velocityCapEur();
         if (cap == null) {
             return;
         }
         Instant since = now.minus(Duration.ofHours(24));
-        BigDecimal used = book.tradesById.values().stream()
-                .filter(t -> t.createdAt.isAfter(since) && (t.status.equals("reserved") || t.status.equals("settled")))
-                .map(t -> t.quote.fiatAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        List<String> counted = config.settings().velocityCountsStatuses();
+        List<Trade> window = book.tradesById.values().stream()
+                .filter(t -> t.createdAt.isAfter(since) && counted.contains(t.status)).toList();
+        BigDecimal used = window.stream().map(t -> t.quote.fiatAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
         if (used.add(quote.fiatAmount).compareTo(cap) > 0) {
-            throw ApiException.rateLimited("velocity_limit_exceeded", "Velocity limit exceeded", null);
+            // optional hint: when the oldest counted trade leaves the rolling window
+            Integer retryAfter = config.settings().velocityRetryAfterShort() && !window.isEmpty()
+                    ? (int) Math.max(1, Duration.between(since, window.get(0).createdAt).toSeconds()) : null;
+            throw ApiException.rateLimited("velocity_limit_exceeded", "Velocity limit exceeded", "short", retryAfter);
         }
     }
 
-    /** Each poll moves the trade at most one step; terminal outcome per Scenario after pollsToTerminal polls. */
+    /**
+     * Each poll moves the trade at most one step; terminal outcome per Scenario after pollsToTerminal polls and
+     * settleAfterSeconds. A returned-scenario trade then flips to returned downstream (after the configured
+     * delay, seen by every read) or, in poll mode, on the next poll.
+     */
     Reply poll(Call call) {
         Partner partner = call.partner();
         Map<String, Object> view;
         String event = null;
+        SandboxConfig.Settings settings = config.settings();
         synchronized (store) {
             Trade trade = store.book(partner.id()).tradesByQuote.get(call.param());
             if (trade == null) {
@@ -129,20 +176,20 @@ final class TradeOperations {
             Instant now = clock.instant();
             if (trade.status.equals("reserved")) {
                 trade.polls++;
-                if (trade.polls >= config.settings().pollsToTerminal()) {
+                if (trade.polls >= settings.pollsToTerminal()
+                        && !now.isBefore(trade.createdAt.plusSeconds(settings.settleAfterSeconds()))) {
                     trade.status = trade.quote.scenario.terminalStatus();
                     trade.updatedAt = now;
                     event = "pool.transaction." + trade.status;
-                    if (!trade.status.equals("settled") && partner.balanceGate()) {
-                        store.post(partner, trade.quote.fiatAmount, "buy_refund", trade.quote.quoteId, now);
+                    if (!trade.status.equals("settled")) {
+                        refund(partner, trade, now);
+                    } else if (trade.quote.scenario == Scenario.SETTLED_THEN_RETURNED && settings.returned().downstream()) {
+                        store.scheduleReturn(partner, trade, now.plus(settings.returned().delay()));
                     }
                 }
-            } else if (trade.status.equals("settled") && trade.quote.scenario == Scenario.SETTLED_THEN_RETURNED) {
-                trade.status = "returned";   // one poll after settled; no webhook for returned
-                trade.updatedAt = now;
-                if (partner.balanceGate()) {
-                    store.post(partner, trade.quote.fiatAmount, "buy_refund", trade.quote.quoteId, now);
-                }
+            } else if (trade.status.equals("settled") && trade.quote.scenario == Scenario.SETTLED_THEN_RETURNED
+                    && !settings.returned().downstream()) {
+                markReturned(partner, trade, now);   // one poll after settled; no webhook for returned
             }
             view = trade.view();
         }
@@ -150,6 +197,26 @@ final class TradeOperations {
             webhooks.publish(partner, view, event);
         }
         return Reply.ok(view);
+    }
+
+    /** Applies the downstream returns that are due by now, so reads, polls and the ledger all see them. */
+    void applyDueReturns() {
+        synchronized (store) {
+            store.dueReturns(clock.instant()).forEach(r -> markReturned(r.partner(), r.trade(), r.dueAt()));
+        }
+    }
+
+    /** settled → returned (no webhook: poll/reads only, §6); the buy is auto-refunded. Caller holds the lock. */
+    private void markReturned(Partner partner, Trade trade, Instant at) {
+        trade.status = "returned";
+        trade.updatedAt = at;
+        refund(partner, trade, at);
+    }
+
+    private void refund(Partner partner, Trade trade, Instant at) {
+        if (trade.debited) {
+            store.post(partner, trade.quote.fiatAmount, "buy_refund", trade.quote.quoteId, at);
+        }
     }
 
     Reply get(Call call) {

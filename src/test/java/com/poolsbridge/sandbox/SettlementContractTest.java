@@ -54,7 +54,9 @@ class SettlementContractTest extends SandboxTestSupport {
     }
 
     @Test
-    void settledThenReturnedOnALaterPoll() {
+    void settledThenReturnedOnALaterPollInPollMode() {
+        sandbox.close();
+        start(SandboxConfig.defaults().with("settings.returned.mode", "poll"));
         String q = firmQuote("100.15");
         transact(q, "ret");
         assertThat(poll(q)).isEqualTo("reserved");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -107,6 +108,7 @@ class WebhookContractTest extends SandboxTestSupport {
         get("/pools/transactions/" + q, SK);
         get("/pools/transactions/" + q, SK);
         assertThat(JSON.readTree(next().body()).get("type").asText()).isEqualTo("pool.transaction.settled");
+        clock.advance(Duration.ofSeconds(1));   // returned happens downstream, settings.returned.delay after settled
         assertThat(get("/pools/transactions/" + q, SK).json().get("status").asText()).isEqualTo("returned");
         assertThat(received.poll(200, TimeUnit.MILLISECONDS)).isNull();
     }
