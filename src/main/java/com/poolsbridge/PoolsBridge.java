@@ -7,13 +7,12 @@ import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.app.BridgeSettings;
 
 /**
- * Entry point of target/pools-bridge.jar:
+ * Entry point of target/pools-bridge.jar, the production artifact (no demo, sandbox or embedded infrastructure):
  * <pre>
  *   java -jar pools-bridge.jar            run the bridge against the broker, database and 0Pools in the environment
- *   java -jar pools-bridge.jar demo       embedded broker, database and sandbox, sample orders, summary table
- *   java -jar pools-bridge.jar sandbox    the local 0Pools sandbox alone
  *   java -jar pools-bridge.jar report     the daily reconciliation report from the database (DB_URL, DB_USER, DB_PASSWORD)
  * </pre>
+ * target/pools-bridge-demo.jar adds {@code demo} and {@code sandbox} (see {@code com.poolsbridge.demo.DemoMain}).
  */
 public final class PoolsBridge {
 
@@ -25,11 +24,9 @@ public final class PoolsBridge {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (mode) {
             case "run" -> run();
-            case "demo" -> com.poolsbridge.demo.Demo.main(rest);
-            case "sandbox" -> com.poolsbridge.sandbox.SandboxMain.main(rest);
             case "report" -> com.poolsbridge.reconciliation.ReconciliationReport.main(rest);
             default -> {
-                System.err.println("usage: java -jar pools-bridge.jar [run|demo|sandbox|report]");
+                System.err.println("usage: java -jar pools-bridge.jar [run|report]");
                 System.exit(64);
             }
         }

@@ -33,7 +33,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.util.FileUtil;
 
 /**
- * {@code java -jar target/pools-bridge.jar demo [--keep-running]}: starts an embedded Artemis broker, an
+ * {@code java -jar target/pools-bridge-demo.jar demo [--keep-running]}: starts an embedded Artemis broker, an
  * embedded PostgreSQL, the 0Pools sandbox and pools-bridge itself, sends the sample orders as core banking
  * would, prints what came back, follows the accepted trades to settlement and prints the reconciliation report.
  */

@@ -1,0 +1,125 @@
+package com.poolsbridge.app;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.sandbox.PoolsSandbox;
+import com.poolsbridge.support.BridgeHarness;
+import com.poolsbridge.support.JmsClient;
+import com.poolsbridge.support.Orders;
+import com.poolsbridge.support.TestInfrastructure;
+import jakarta.jms.Message;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs after packaging (maven-failsafe, {@code mvn verify}) on the two shaded jars: the production jar holds
+ * nothing of the demo, the sandbox or the embedded infrastructure, and still runs the whole order path on its
+ * own (so nothing it needs was shaded away); the demo jar carries what the production jar leaves out.
+ */
+class ArtifactsIT {
+
+    private static final Path PRODUCTION_JAR = Path.of("target", "pools-bridge.jar");
+    private static final Path DEMO_JAR = Path.of("target", "pools-bridge-demo.jar");
+    /** Demo, sandbox and embedded broker/database classes, the PostgreSQL binaries, and camel-sql (unused). */
+    private static final Pattern DEMO_ONLY = Pattern.compile(
+            "com/poolsbridge/(demo|sandbox)/.*|com/poolsbridge/infra/Embedded.*|config/sandbox\\.yaml"
+                    + "|io/zonky/.*|postgres-linux-.*\\.txz|org/apache/activemq/artemis/core/server/impl/.*"
+                    + "|org/apache/activemq/artemis/core/server/embedded/.*|org/apache/camel/component/sql/.*");
+
+    @Test
+    void theProductionJarHoldsNoDemoSandboxOrEmbeddedInfrastructure() throws IOException {
+        assertThat(entriesMatching(PRODUCTION_JAR, DEMO_ONLY)).isEmpty();
+        assertThat(entriesMatching(DEMO_JAR, DEMO_ONLY))
+                .contains("com/poolsbridge/demo/DemoMain.class", "com/poolsbridge/sandbox/SandboxMain.class",
+                        "com/poolsbridge/infra/EmbeddedBroker.class", "com/poolsbridge/infra/EmbeddedDatabase.class")
+                .anyMatch(name -> name.startsWith("io/zonky/"))
+                .anyMatch(name -> name.startsWith("org/apache/activemq/artemis/core/server/impl/"));
+    }
+
+    @Test
+    void theProductionJarOffersNoDemoMode() throws Exception {
+        Process process = new ProcessBuilder(java(), "-jar", PRODUCTION_JAR.toString(), "demo")
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(64);
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("usage");
+    }
+
+    @Test
+    void theProductionJarAloneTurnsAnOrderIntoATrade() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        int managementPort = freePort();
+        Path log = Files.createTempFile("pools-bridge-jar", ".log");
+        try (PoolsSandbox sandbox = PoolsSandbox.start(BridgeHarness.sandboxConfig(), 0);
+             JmsClient jms = new JmsClient(infra.broker().url())) {
+            ProcessBuilder builder = new ProcessBuilder(java(), "-jar", PRODUCTION_JAR.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.clear();
+            env.putAll(Map.of(
+                    "POOLS_BASE_URL", sandbox.baseUrl(),
+                    "POOLS_SECRET_KEY", TestInfrastructure.SECRET_KEY,
+                    "POOLS_WEBHOOK_SECRET", TestInfrastructure.WEBHOOK_SECRET,
+                    "BROKER_URL", infra.broker().url(),
+                    "DB_URL", infra.database().jdbcUrl(),
+                    "DB_USER", infra.database().user(),
+                    "DB_PASSWORD", TestInfrastructure.DB_PASSWORD,
+                    "HTTP_PORT", String.valueOf(freePort()),
+                    "MANAGEMENT_PORT", String.valueOf(managementPort)));
+            Process bridge = builder.start();
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
+                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> bridge.isAlive()
+                        && http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200);
+
+                String orderId = Orders.newId("jar");
+                jms.sendText("pools.orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+                Message reply = jms.reply(orderId, 60_000);
+                assertThat(reply).as("reply from the production jar").isNotNull();
+                assertThat(new ObjectMapper().readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
+            } finally {
+                bridge.destroy();
+                assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(Files.readString(log)).doesNotContain(TestInfrastructure.SECRET_KEY)
+                    .doesNotContain(TestInfrastructure.WEBHOOK_SECRET).doesNotContain(TestInfrastructure.DB_PASSWORD)
+                    .doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
+        }
+    }
+
+    private static List<String> entriesMatching(Path jar, Pattern pattern) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(entry -> entry.getName()).filter(name -> pattern.matcher(name).matches()).toList();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+}
