@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.poolsbridge.support.JmsClient;
 import jakarta.jms.Connection;
@@ -46,6 +47,7 @@ public final class Collector implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
+    /** @param brokerUrl the broker itself, without client reconnection options */
     public Collector(String brokerUrl) {
         this.brokerUrl = brokerUrl;
         for (String queue : QUEUES) {
@@ -59,11 +61,14 @@ public final class Collector implements AutoCloseable {
     private void drainForever(String queue) {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
         while (!closed) {
+            AtomicBoolean broken = new AtomicBoolean();
             try (Connection connection = factory.createConnection()) {
+                // no client reconnection here: a restarted broker gets a fresh connection and consumer from us
+                connection.setExceptionListener(e -> broken.set(true));
                 connection.start();
                 Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-                while (!closed) {
+                while (!closed && !broken.get()) {
                     Message m = consumer.receive(200);
                     if (m != null) {
                         record(queue, m);

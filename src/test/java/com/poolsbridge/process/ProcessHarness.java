@@ -69,7 +69,7 @@ public final class ProcessHarness implements AutoCloseable {
         brokerProxy = new TcpProxy("broker", brokerPort);
         poolsProxy = new TcpProxy("0pools", sandbox.port());
         dbProxy = new TcpProxy("db", database.port());
-        collector = new Collector(brokerUrl());
+        collector = new Collector("tcp://127.0.0.1:" + brokerPort);
     }
 
     public static ProcessHarness start(BrokerProfile profile) throws Exception {
