@@ -68,22 +68,15 @@ class ArtifactsIT {
         TestInfrastructure infra = TestInfrastructure.get();
         int managementPort = freePort();
         Path log = Files.createTempFile("pools-bridge-jar", ".log");
-        try (PoolsSandbox sandbox = PoolsSandbox.start(BridgeHarness.sandboxConfig(), 0);
+        try (PoolsSandbox sandbox = PoolsSandbox.startTls(BridgeHarness.sandboxConfig(), 0);
              JmsClient jms = new JmsClient(infra.broker().url())) {
             ProcessBuilder builder = new ProcessBuilder(java(), "-jar", PRODUCTION_JAR.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.clear();
-            env.putAll(Map.of(
-                    "POOLS_BASE_URL", sandbox.baseUrl(),
-                    "POOLS_SECRET_KEY", TestInfrastructure.SECRET_KEY,
-                    "POOLS_WEBHOOK_SECRET", TestInfrastructure.WEBHOOK_SECRET,
-                    "BROKER_URL", infra.broker().url(),
-                    "DB_URL", infra.database().jdbcUrl(),
-                    "DB_USER", infra.database().user(),
-                    "DB_PASSWORD", TestInfrastructure.DB_PASSWORD,
-                    "HTTP_PORT", String.valueOf(freePort()),
-                    "MANAGEMENT_PORT", String.valueOf(managementPort)));
+            env.putAll(infra.environment(sandbox.baseUrl()));
+            env.put("HTTP_PORT", String.valueOf(freePort()));
+            env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
             Process bridge = builder.start();
             try {
                 HttpClient http = HttpClient.newHttpClient();
@@ -97,6 +90,12 @@ class ArtifactsIT {
                 Message reply = jms.reply(orderId, 60_000);
                 assertThat(reply).as("reply from the production jar").isNotNull();
                 assertThat(new ObjectMapper().readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
+                // over https, every call carried the key (the sandbox journal records its presence, never its value)
+                assertThat(sandbox.journal()).isNotEmpty().allSatisfy(r -> {
+                    assertThat(r.scheme()).isEqualTo("https");
+                    assertThat(r.authorizationPresent()).isTrue();
+                    assertThat(r.status()).isNotEqualTo(401);
+                });
             } finally {
                 bridge.destroy();
                 assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).isTrue();

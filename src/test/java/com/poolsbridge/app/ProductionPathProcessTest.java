@@ -44,7 +44,7 @@ class ProductionPathProcessTest {
     @BeforeAll
     void start() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        sandbox = PoolsSandbox.start(BridgeHarness.sandboxConfig(), 0);
+        sandbox = PoolsSandbox.startTls(BridgeHarness.sandboxConfig(), 0);
         jms = new JmsClient(infra.broker().url());
         Path key = Files.writeString(dir.resolve("pools-secret-key"), TestInfrastructure.SECRET_KEY + "\n");
         Path overrides = Files.writeString(dir.resolve("override.properties"), String.join("\n",

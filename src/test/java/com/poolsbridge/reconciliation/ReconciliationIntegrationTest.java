@@ -47,7 +47,7 @@ class ReconciliationIntegrationTest {
     void restartMidWalkResumesTheCursorAndReportsEveryTradeExactlyOnce() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
         String walkName = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        try (PoolsSandbox sandbox = PoolsSandbox.start(BridgeHarness.sandboxConfig(), 0);
+        try (PoolsSandbox sandbox = PoolsSandbox.startTls(BridgeHarness.sandboxConfig(), 0);
              JmsClient jms = new JmsClient(infra.broker().url())) {
             List<String> orderIds = new ArrayList<>();
             Map<String, JsonNode> trades = new java.util.LinkedHashMap<>();

@@ -27,7 +27,7 @@ public final class BridgeHarness implements AutoCloseable {
 
     public static BridgeHarness start(Map<String, String> overrides) throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        PoolsSandbox sandbox = PoolsSandbox.start(sandboxConfig(), 0);
+        PoolsSandbox sandbox = PoolsSandbox.startTls(sandboxConfig(), 0);
         Map<String, String> props = TestInfrastructure.fastRetries();
         props.putAll(overrides);
         BridgeApplication app = new BridgeApplication(infra.settings(sandbox.baseUrl()), props);

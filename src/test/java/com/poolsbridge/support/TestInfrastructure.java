@@ -9,6 +9,7 @@ import com.poolsbridge.app.BridgeSettings;
 import com.poolsbridge.infra.EmbeddedBroker;
 import com.poolsbridge.infra.EmbeddedDatabase;
 import com.poolsbridge.infra.QueueNames;
+import com.poolsbridge.sandbox.SandboxTls;
 
 /**
  * One embedded PostgreSQL and one embedded Artemis per test JVM (they take seconds to start); tests stay
@@ -79,6 +80,11 @@ public final class TestInfrastructure {
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
         env.put("HTTP_PORT", "0");
+        if (poolsBaseUrl.startsWith("https:")) {
+            // the sandbox's self-signed certificate, as a bank would configure a private CA
+            env.put("POOLS_TRUST_STORE", SandboxTls.selfSigned().trustStorePath().toString());
+            env.put("POOLS_TRUST_STORE_PASSWORD", SandboxTls.selfSigned().trustStorePassword());
+        }
         return env;
     }
 
