@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.sandbox.PoolsSandbox;
+import com.poolsbridge.sandbox.SandboxTls;
 import com.poolsbridge.support.BridgeHarness;
 import com.poolsbridge.support.JmsClient;
 import com.poolsbridge.support.JsonSchemas;
@@ -41,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReconciliationIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().sslContext(SandboxTls.selfSigned().clientContext()).build();
 
     @Test
     void restartMidWalkResumesTheCursorAndReportsEveryTradeExactlyOnce() throws Exception {
