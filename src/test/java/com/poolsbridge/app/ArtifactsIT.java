@@ -2,11 +2,6 @@ package com.poolsbridge.app;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +13,8 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.process.JavaProcess;
+import com.poolsbridge.process.ProcessHarness;
 import com.poolsbridge.sandbox.PoolsSandbox;
 import com.poolsbridge.support.BridgeHarness;
 import com.poolsbridge.support.JmsClient;
@@ -27,7 +24,6 @@ import jakarta.jms.Message;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Runs after packaging (maven-failsafe, {@code mvn verify}) on the two shaded jars: the production jar holds
@@ -66,24 +62,16 @@ class ArtifactsIT {
     @Test
     void theProductionJarAloneTurnsAnOrderIntoATrade() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        int managementPort = freePort();
+        int managementPort = ProcessHarness.freePort();
         Path log = Files.createTempFile("pools-bridge-jar", ".log");
         try (PoolsSandbox sandbox = PoolsSandbox.startTls(BridgeHarness.sandboxConfig(), 0);
              JmsClient jms = new JmsClient(infra.broker().url())) {
-            ProcessBuilder builder = new ProcessBuilder(java(), "-jar", PRODUCTION_JAR.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> env = builder.environment();
-            env.clear();
-            env.putAll(infra.environment(sandbox.baseUrl()));
-            env.put("HTTP_PORT", String.valueOf(freePort()));
+            Map<String, String> env = infra.environment(sandbox.baseUrl());
+            env.put("HTTP_PORT", String.valueOf(ProcessHarness.freePort()));
             env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
-            Process bridge = builder.start();
+            JavaProcess bridge = JavaProcess.start("production-jar", PRODUCTION_JAR, null, List.of(), env, log);
             try {
-                HttpClient http = HttpClient.newHttpClient();
-                URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
-                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> bridge.isAlive()
-                        && http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200);
+                bridge.awaitReady(managementPort);
 
                 String orderId = Orders.newId("jar");
                 jms.sendText("pools.orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
@@ -97,8 +85,7 @@ class ArtifactsIT {
                     assertThat(r.status()).isNotEqualTo(401);
                 });
             } finally {
-                bridge.destroy();
-                assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(bridge.stop(Duration.ofSeconds(60))).as("graceful stop on SIGTERM").isTrue();
             }
             assertThat(Files.readString(log)).doesNotContain(TestInfrastructure.SECRET_KEY)
                     .doesNotContain(TestInfrastructure.WEBHOOK_SECRET).doesNotContain(TestInfrastructure.DB_PASSWORD)
@@ -109,12 +96,6 @@ class ArtifactsIT {
     private static List<String> entriesMatching(Path jar, Pattern pattern) throws IOException {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             return zip.stream().map(entry -> entry.getName()).filter(name -> pattern.matcher(name).matches()).toList();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

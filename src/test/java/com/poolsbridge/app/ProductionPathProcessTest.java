@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.process.JavaProcess;
+import com.poolsbridge.process.ProcessHarness;
 import com.poolsbridge.sandbox.PoolsSandbox;
 import com.poolsbridge.sandbox.RecordedRequest;
 import com.poolsbridge.support.BridgeHarness;
-import com.poolsbridge.support.BridgeProcess;
 import com.poolsbridge.support.JmsClient;
 import com.poolsbridge.support.Orders;
 import com.poolsbridge.support.TestInfrastructure;
@@ -38,7 +39,7 @@ class ProductionPathProcessTest {
     private final String fileDeadLetters = Orders.newId("dlq.file");
     private final String envDeadLetters = Orders.newId("dlq.env");
     private PoolsSandbox sandbox;
-    private BridgeProcess bridge;
+    private JavaProcess bridge;
     private JmsClient jms;
 
     @BeforeAll
@@ -56,7 +57,11 @@ class ProductionPathProcessTest {
         env.put("POOLS_SECRET_KEY_FILE", key.toString());
         env.put("POOLS_BRIDGE_CONFIG", overrides.toString());
         env.put("QUEUES_DEAD_LETTER", envDeadLetters);
-        bridge = BridgeProcess.start(env, dir);
+        int managementPort = ProcessHarness.freePort();
+        env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+        bridge = JavaProcess.start("bridge", ProcessHarness.bridgeJar(), "com.poolsbridge.PoolsBridge", List.of(), env,
+                dir.resolve("bridge.log"));
+        bridge.awaitReady(managementPort);
     }
 
     @AfterAll
@@ -86,7 +91,7 @@ class ProductionPathProcessTest {
             assertThat(r.header("Authorization")).startsWith("Bearer sk_test_");
             assertThat(r.status()).isNotEqualTo(401);
         });
-        assertThat(bridge.output()).doesNotContain(TestInfrastructure.SECRET_KEY)
+        assertThat(Files.readString(bridge.log())).doesNotContain(TestInfrastructure.SECRET_KEY)
                 .doesNotContain(TestInfrastructure.WEBHOOK_SECRET).doesNotContain(TestInfrastructure.DB_PASSWORD);
     }
 

@@ -2,13 +2,20 @@ package com.poolsbridge.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
 
 /** A child JVM (broker or app) with its output in a log file; always killed at the end of the test JVM. */
 public final class JavaProcess implements AutoCloseable {
@@ -69,6 +76,29 @@ public final class JavaProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** Waits until this pools-bridge process answers its readiness probe; fails at once if it exits. */
+    public void awaitReady(int managementPort) {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
+        await(name + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!isAlive()) {
+                throw new IllegalStateException(name + " exited during start-up; see " + log);
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** SIGTERM, as an operator or Kubernetes stops it; true when it exited within the timeout. */
+    public boolean stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** {@code kill -9}: no shutdown hook, no graceful stop, nothing flushed. */

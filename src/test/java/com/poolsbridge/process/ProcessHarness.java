@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,28 +101,12 @@ public final class ProcessHarness implements AutoCloseable {
         JavaProcess app = JavaProcess.start(name, bridgeJar(), "com.poolsbridge.PoolsBridge", List.of(), env,
                 workDir.resolve(name + ".log"));
         apps.add(app);
-        awaitReady(app, management);
+        app.awaitReady(management);
         return app;
     }
 
     public JavaProcess startApp() throws Exception {
         return startApp(Map.of());
-    }
-
-    private static void awaitReady(JavaProcess app, int managementPort) {
-        HttpClient http = HttpClient.newHttpClient();
-        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
-        await(app.name() + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!app.isAlive()) {
-                throw new IllegalStateException(app.name() + " exited during start-up; see " + app.log());
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
     }
 
     public List<JavaProcess> apps() {
