@@ -48,7 +48,9 @@ public class OrderValidator {
         }
         Set<ValidationMessage> errors = schema.validate(json);
         if (!errors.isEmpty()) {
-            String detail = errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; "));
+            // messages name fields from the sender's JSON: no control character may reach a log line or header
+            String detail = errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; "))
+                    .replaceAll("\\p{Cntrl}", "?");
             throw new InvalidOrderException("schema_violation", detail);
         }
         return new OrderMessage(
