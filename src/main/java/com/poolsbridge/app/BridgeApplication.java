@@ -7,7 +7,9 @@ import java.util.Map;
 
 import com.poolsbridge.infra.Database;
 import com.poolsbridge.order.DeadLetters;
+import com.poolsbridge.order.OrderCircuitProbe;
 import com.poolsbridge.order.OrderClaims;
+import com.poolsbridge.order.OrderDeadlines;
 import com.poolsbridge.order.OrderOutcomes;
 import com.poolsbridge.order.OrderRecords;
 import com.poolsbridge.order.OrderRequests;
@@ -19,10 +21,14 @@ import com.poolsbridge.pools.PoolsResponses;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 
 /**
  * Wires pools-bridge: the beans with a lifecycle (connection pools) are built here in Java, the routes come
@@ -88,6 +94,11 @@ public final class BridgeApplication implements AutoCloseable {
 
             JmsComponent jms = new JmsComponent();
             jms.setConnectionFactory(connectionFactory);
+            // the transaction of a transacted consumer, joined by every send on its thread; unlike the one camel-jms
+            // would create, it runs synchronizations, so an order's reply is marked sent only after the commit
+            JmsTransactionManager transactions = new JmsTransactionManager(connectionFactory);
+            transactions.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ALWAYS);
+            jms.setTransactionManager(transactions);
             context.getRegistry().bind("jms", jms);
 
             OrderRecords records = new OrderRecords(dataSource);
@@ -97,6 +108,9 @@ public final class BridgeApplication implements AutoCloseable {
             bind(context, "orderRecords", records);
             bind(context, "orderValidator", new OrderValidator());
             bind(context, "orderClaims", new OrderClaims(records, Long.parseLong(prop(props, "orders.lease-ms"))));
+            bind(context, "orderDeadlines", new OrderDeadlines(clock,
+                    Duration.ofMillis(Long.parseLong(prop(props, "orders.max-age-ms")))));
+            bind(context, "orderCircuitBreaker", orderCircuitBreaker(context, props));
             bind(context, "quotePolicy", new QuotePolicy(clock, safety,
                     Integer.parseInt(prop(props, "orders.max-quote-attempts"))));
             bind(context, "orderRequests", new OrderRequests());
@@ -120,6 +134,21 @@ public final class BridgeApplication implements AutoCloseable {
             com.poolsbridge.settlement.SettlementBeans.bind(context, props, dataSource, clock, settings);
             com.poolsbridge.reconciliation.ReconciliationBeans.bind(context, props, dataSource, clock);
         }
+    }
+
+    /**
+     * Stops taking orders while 0Pools or the database keeps failing, so orders wait on the queue instead of
+     * spending their delivery attempts; {@link OrderCircuitProbe} decides when to take them again.
+     */
+    private static ThrottlingExceptionRoutePolicy orderCircuitBreaker(CamelContext context, PropertiesComponent props) {
+        ThrottlingExceptionRoutePolicy breaker = new ThrottlingExceptionRoutePolicy();
+        breaker.setFailureThreshold(Integer.parseInt(prop(props, "orders.circuit.failure-threshold")));
+        breaker.setFailureWindow(Long.parseLong(prop(props, "orders.circuit.failure-window-ms")));
+        breaker.setHalfOpenAfter(Long.parseLong(prop(props, "orders.circuit.half-open-after-ms")));
+        breaker.setExceptions(prop(props, "orders.circuit.exceptions"));
+        breaker.setStateLoggingLevel(LoggingLevel.INFO);
+        breaker.setHalfOpenHandler(new OrderCircuitProbe(context, prop(props, "pools.pools").split(",")[0].trim()));
+        return breaker;
     }
 
     private JmsPoolConnectionFactory connectionFactory() {

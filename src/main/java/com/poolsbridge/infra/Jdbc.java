@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,7 +84,15 @@ public final class Jdbc {
     }
 
     private static IllegalStateException failed(String sql, SQLException e) {
-        return new IllegalStateException("statement failed: " + firstLine(sql), e);
+        String message = "statement failed: " + firstLine(sql);
+        return unavailable(e) ? new DatabaseUnavailableException(message, e) : new IllegalStateException(message, e);
+    }
+
+    /** The database could not be reached or is going away (pool timeout, connection lost, shutting down). */
+    private static boolean unavailable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
     }
 
     private static String firstLine(String sql) {

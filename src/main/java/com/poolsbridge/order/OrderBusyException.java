@@ -1,12 +1,16 @@
 package com.poolsbridge.order;
 
 /**
- * Another consumer holds the order's lease (a duplicate in flight, or a crashed attempt whose lease has not
- * expired yet). The message is rolled back to the broker, which redelivers it later; it is never acknowledged
- * as a duplicate, so a crash can never make an order silently skipped.
+ * Another delivery holds the order's lease: it took the order over while this one stalled (thrown before a
+ * 0Pools call), or it holds it since before this delivery's claim ({@link OrderLeasedElsewhereException}). The
+ * message is never acknowledged as a duplicate, so a crash can never make an order silently skipped.
  */
 public class OrderBusyException extends RuntimeException {
     public OrderBusyException(String orderId) {
-        super("order " + orderId + " is being processed by another consumer; redelivery will resume it");
+        this(orderId, "order " + orderId + " is being processed by another consumer; redelivery will resume it");
+    }
+
+    protected OrderBusyException(String orderId, String message) {
+        super(message);
     }
 }

@@ -2,6 +2,7 @@ package com.poolsbridge.order;
 
 import java.util.UUID;
 
+import com.poolsbridge.pools.PoolsRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -42,7 +43,7 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
                 yield true;
             }
             case DONE -> false;
-            case BUSY -> throw new OrderBusyException(orderId);
+            case BUSY -> throw new OrderLeasedElsewhereException(orderId, claimed.leaseLeftMillis());
         };
     }
 
@@ -65,14 +66,13 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     }
 
     /**
-     * Called before every 0Pools call made for the order (route order-pools-call), which it also counts: a
-     * delivery that lost its lease (it stalled longer than the lease) stops before writing anything, so two
-     * deliveries never quote or transact side by side.
+     * Called before every 0Pools call made for the order (route order-pools-call), which it also counts; returns
+     * the record as renewed. A delivery that lost its lease (it stalled longer than the lease) stops before
+     * writing anything, so two deliveries never quote or transact side by side.
      */
-    public void renew(String orderId, String exchangeId) {
-        if (!records.renewForCall(orderId, owner(exchangeId), leaseMillis)) {
-            throw new OrderBusyException(orderId);
-        }
+    public OrderRecord renew(String orderId, String exchangeId, PoolsRequest request) {
+        return records.renewForCall(orderId, owner(exchangeId), leaseMillis, "transact".equals(request.operation()))
+                .orElseThrow(() -> new OrderBusyException(orderId));
     }
 
     private String owner(String exchangeId) {

@@ -15,7 +15,8 @@ final class OrderFailures {
     static Exception decisive(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PoolsApiException || t instanceof LocalRejectionException
-                    || t instanceof InvalidOrderException || t instanceof OrderStuckException) {
+                    || t instanceof InvalidOrderException || t instanceof OrderStuckException
+                    || t instanceof OutcomeUnknownException) {
                 return (Exception) t;
             }
         }

@@ -1,5 +1,8 @@
 package com.poolsbridge.order;
 
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
 import java.time.Clock;
 import java.time.Instant;
 
@@ -65,6 +68,32 @@ public class OrderOutcomes {
         reply.putNull("trade");
         reply.set("rejection", MAPPER.valueToTree(rejection));
         return records.recordRejected(order.orderId(), rejection, MAPPER.writeValueAsString(reply));
+    }
+
+    /**
+     * A message that is not a valid order but names a readable orderId: recorded under it with its rejection
+     * reply (code invalid_order, the reason as message). Null when there is nothing to answer: no readable
+     * orderId, or the orderId belongs to another order (a reused id), which keeps its own single reply.
+     */
+    public OrderRecord invalid(String orderId, byte[] raw, Exception cause) throws Exception {
+        if (orderId == null) {
+            return null;
+        }
+        Exception decisive = OrderFailures.decisive(cause);
+        if (decisive instanceof InvalidOrderException reused && reused.code().equals("order_id_reused")) {
+            return null;
+        }
+        Rejection rejection = Rejection.byBridge("invalid_order", decisive.getMessage());
+        ObjectNode reply = reply(orderId, "rejected", null);
+        reply.putNull("quoteId");
+        reply.putNull("transactId");
+        reply.putNull("idempotencyKey");
+        reply.putNull("trade");
+        reply.set("rejection", MAPPER.valueToTree(rejection));
+        String fingerprint = "invalid:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw))
+                .substring(0, 56);
+        return records.registerInvalid(orderId, fingerprint, rejection, MAPPER.writeValueAsString(reply))
+                .filter(record -> !record.replySent()).orElse(null);
     }
 
     static Rejection rejectionOf(Exception e) {

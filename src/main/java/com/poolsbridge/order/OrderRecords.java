@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import com.poolsbridge.infra.JmsTransactions;
 import com.poolsbridge.infra.Jdbc;
 
 /**
@@ -28,21 +29,40 @@ public class OrderRecords {
     /**
      * Inserts the order on first sight (one statement: the insert, or the stored fingerprint of an earlier
      * one). The same orderId with other terms is refused: a reused id must never be mistaken for a redelivery.
+     * The deadline of the first copy stays.
      */
-    public void register(OrderMessage order) {
+    public void register(OrderMessage order, Instant deadline) {
         String fingerprint = order.fingerprint();
         String stored = Jdbc.queryOne(dataSource, """
                 INSERT INTO order_record (order_id, payload_sha256, pool_id, side, amount, crypto_network,
-                    dest_address, dest_network, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED')
+                    dest_address, dest_network, state, deadline_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?)
                 ON CONFLICT (order_id) DO UPDATE SET payload_sha256 = order_record.payload_sha256
                 RETURNING payload_sha256""",
                 rs -> rs.getString(1), order.orderId(), fingerprint, order.poolId(), order.side(), order.amount(),
-                order.cryptoNetwork(), order.destAddress(), order.destNetwork()).orElseThrow();
+                order.cryptoNetwork(), order.destAddress(), order.destNetwork(),
+                deadline == null ? null : Timestamp.from(deadline)).orElseThrow();
         if (!fingerprint.equals(stored)) {
             throw new InvalidOrderException("order_id_reused",
                     "orderId " + order.orderId() + " was already used for an order with other terms");
         }
+    }
+
+    /**
+     * Records a message that could not be read as an order under its orderId, with its rejection reply. Returns
+     * the record when the orderId is this message's (first sight, or a copy of the same bytes), empty when the
+     * orderId belongs to another order: that order keeps its own single reply.
+     */
+    public Optional<OrderRecord> registerInvalid(String orderId, String fingerprint, Rejection rejection,
+                                                 String replyJson) {
+        return Jdbc.queryOne(dataSource, """
+                INSERT INTO order_record (order_id, payload_sha256, state, reject_source, reject_code, reject_message,
+                    reply_json, completed_at)
+                VALUES (?, ?, 'INVALID', ?, ?, ?, ?, now())
+                ON CONFLICT (order_id) DO UPDATE SET updated_at = order_record.updated_at
+                RETURNING *""", OrderRecords::map, orderId, fingerprint, rejection.source(), rejection.code(),
+                Jdbc.truncate(rejection.message(), 512), replyJson)
+                .filter(record -> record.state() == OrderState.INVALID && fingerprint.equals(record.fingerprint()));
     }
 
     public Optional<OrderRecord> find(String orderId) {
@@ -58,12 +78,21 @@ public class OrderRecords {
                 requestId, orderId);
     }
 
-    /** A new quote attempt starts: the previous quote (if any) provably produced no trade. */
-    public OrderRecord startQuoteAttempt(String orderId) {
+    /**
+     * A new quote attempt starts: the previous quote provably produced no trade ({@code retiredAs} says how:
+     * it expired unused, or our reject of it succeeded). The old quote and key move to order_quote_history.
+     */
+    public OrderRecord startQuoteAttempt(String orderId, String retiredAs) {
         return returning("""
+                WITH retired AS (
+                    INSERT INTO order_quote_history (quote_id, order_id, quote_attempt, idempotency_key,
+                        quote_expires_at, transact_calls, retired_as)
+                    SELECT quote_id, order_id, quote_attempt, idempotency_key, quote_expires_at, transact_calls, ?
+                    FROM order_record WHERE order_id = ? AND quote_id IS NOT NULL)
                 UPDATE order_record SET quote_attempt = quote_attempt + 1, quote_id = NULL, quote_expires_at = NULL,
-                    idempotency_key = NULL, state = 'RECEIVED', updated_at = now() WHERE order_id = ?
-                RETURNING *""", orderId);
+                    idempotency_key = NULL, transact_calls = 0, state = 'RECEIVED', updated_at = now()
+                WHERE order_id = ?
+                RETURNING *""", retiredAs, orderId, orderId);
     }
 
     /** Quote and key are committed together, before the first transact call goes out. */
@@ -124,26 +153,44 @@ public class OrderRecords {
                 WHERE order_id = ? AND reply_sent_at IS NULL AND (lease_until IS NULL OR lease_until < now())
                 RETURNING *""", OrderRecords::map, owner, leaseMillis, orderId);
         if (!claimed.isEmpty()) {
-            return new Claimed(Claim.CLAIMED, claimed.get(0));
+            return new Claimed(Claim.CLAIMED, claimed.get(0), 0);
         }
-        return new Claimed(get(orderId).replySent() ? Claim.DONE : Claim.BUSY, null);
-    }
-
-    /** The reply is at the broker (the send returned): from now on copies of the order are plain duplicates. */
-    public void replySent(String orderId) {
-        update("UPDATE order_record SET reply_sent_at = now(), updated_at = now() WHERE order_id = ? AND reply_sent_at IS NULL",
-                orderId);
+        return Jdbc.queryOne(dataSource, """
+                SELECT reply_sent_at IS NOT NULL,
+                    GREATEST(0, CEIL(EXTRACT(EPOCH FROM (lease_until - now())) * 1000))::BIGINT
+                FROM order_record WHERE order_id = ?""",
+                rs -> rs.getBoolean(1) ? new Claimed(Claim.DONE, null, 0) : new Claimed(Claim.BUSY, null, rs.getLong(2)),
+                orderId).orElseThrow(() -> new IllegalStateException("no order record " + orderId));
     }
 
     /**
-     * Before each 0Pools call for the order, in one statement: extends the lease if this owner still holds it
-     * and counts the call. False when another delivery has taken the order over (nothing is counted then).
+     * The reply was sent in this delivery's JMS transaction: once that commits (the reply is at the broker and
+     * the order message acknowledged, atomically), copies of the order are plain duplicates. Written after the
+     * commit, never before: a crash in between leaves the stored reply to be sent again (the broker drops the
+     * copy by its duplicate id), never an answered-looking order whose reply was rolled back.
      */
-    public boolean renewForCall(String orderId, String owner, long leaseMillis) {
-        return update("""
+    public void replySentOnCommit(String orderId) {
+        JmsTransactions.afterCommit(() -> update(
+                "UPDATE order_record SET reply_sent_at = now(), updated_at = now() WHERE order_id = ? AND reply_sent_at IS NULL",
+                orderId));
+    }
+
+    /** The database answers (the order circuit breaker's half-open check). */
+    public boolean ping() {
+        return Jdbc.queryOne(dataSource, "SELECT 1", rs -> rs.getInt(1) == 1).orElse(false);
+    }
+
+    /**
+     * Before each 0Pools call for the order, in one statement: extends the lease if this owner still holds it,
+     * counts the call and, before a transact, counts it for the held quote (committed before the call goes out). Empty when another delivery has taken the order over (nothing is written then).
+     */
+    public Optional<OrderRecord> renewForCall(String orderId, String owner, long leaseMillis, boolean transact) {
+        return Jdbc.queryOne(dataSource, """
                 UPDATE order_record SET lease_until = now() + (? * interval '1 millisecond'),
-                    pools_calls = pools_calls + 1, updated_at = now()
-                WHERE order_id = ? AND lease_owner = ?""", leaseMillis, orderId, owner) == 1;
+                    pools_calls = pools_calls + 1, updated_at = now(),
+                    transact_calls = transact_calls + CASE WHEN ? THEN 1 ELSE 0 END
+                WHERE order_id = ? AND lease_owner = ?
+                RETURNING *""", OrderRecords::map, leaseMillis, transact, orderId, owner);
     }
 
     public void release(String orderId, String owner) {
@@ -153,8 +200,11 @@ public class OrderRecords {
 
     public enum Claim { CLAIMED, DONE, BUSY }
 
-    /** What {@link #claim} found; {@code record} is the claimed row (CLAIMED only). */
-    public record Claimed(Claim claim, OrderRecord record) {
+    /**
+     * What {@link #claim} found; {@code record} is the claimed row (CLAIMED only), {@code leaseLeftMillis} how
+     * long the other delivery's lease still runs (BUSY only).
+     */
+    public record Claimed(Claim claim, OrderRecord record, long leaseLeftMillis) {
     }
 
     private OrderRecord returning(String sql, Object... args) {
@@ -168,11 +218,18 @@ public class OrderRecords {
 
     private static OrderRecord map(ResultSet rs) throws SQLException {
         Timestamp expires = rs.getTimestamp("quote_expires_at");
+        String state = rs.getString("state");
         return new OrderRecord(rs.getString("order_id"), rs.getString("pool_id"), rs.getString("side"),
                 rs.getBigDecimal("amount"), rs.getString("crypto_network"), rs.getString("dest_address"),
-                rs.getString("dest_network"), OrderState.valueOf(rs.getString("state")), rs.getInt("quote_attempt"),
+                rs.getString("dest_network"), OrderState.valueOf(state), rs.getInt("quote_attempt"),
                 rs.getString("quote_id"), expires == null ? null : expires.toInstant(),
                 rs.getString("idempotency_key"), rs.getString("transact_id"), rs.getString("trade_status"),
-                rs.getString("reply_json"), rs.getTimestamp("reply_sent_at") != null);
+                rs.getString("reply_json"), rs.getTimestamp("reply_sent_at") != null,
+                instant(rs.getTimestamp("deadline_at")), rs.getInt("transact_calls"),
+                rs.getString("payload_sha256"));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -33,6 +33,16 @@ public class OrderRequests {
                 MAPPER.writeValueAsString(Map.of("quoteId", order.quoteId())), order.idempotencyKey());
     }
 
+    /** POST /pools/quotes/{quoteId}/reject: a compare-and-swap that makes the quote unable to trade, or 409. */
+    public PoolsRequest rejectQuote(OrderRecord order) {
+        return PoolsRequest.post("rejectQuote", "/pools/quotes/" + order.quoteId() + "/reject", null, null);
+    }
+
+    /** GET /pools/quotes/{quoteId}: the quote's derived status (active, consumed, expired, rejected). */
+    public PoolsRequest quoteStatus(OrderRecord order) {
+        return PoolsRequest.get("getQuote", "/pools/quotes/" + order.quoteId(), null);
+    }
+
     /** GET /pools/transactions/{quoteId}: idempotent, and it finds a trade an earlier attempt made. */
     public PoolsRequest tradeLookup(OrderRecord order) {
         return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + order.quoteId(), null);

@@ -3,7 +3,11 @@ package com.poolsbridge.order;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,6 +24,9 @@ import com.poolsbridge.pools.PoolsJson;
  * happens, so bad input never reaches the database or 0Pools.
  */
 public class OrderValidator {
+
+    /** The orderId pattern of schemas/order.schema.json. */
+    private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private final JsonSchema schema;
@@ -60,6 +67,29 @@ public class OrderValidator {
                 new BigDecimal(json.get("amount").asText()),
                 json.get("cryptoNetwork").asText(),
                 PoolsJson.text(json, "destAddress"),
-                PoolsJson.text(json, "destNetwork"));
+                PoolsJson.text(json, "destNetwork"),
+                expiresAt(PoolsJson.text(json, "expiresAt")));
+    }
+
+    /**
+     * The orderId of a message that failed validation, when it has a well-formed one: its rejection reply is
+     * correlated by it. Null when the message names no usable orderId (it is only dead-lettered then).
+     */
+    public String readableOrderId(byte[] raw) {
+        try {
+            JsonNode json = raw == null ? null : mapper.readTree(raw);
+            String orderId = json == null ? null : json.path("orderId").textValue();
+            return orderId != null && ORDER_ID.matcher(orderId).matches() ? orderId : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Instant expiresAt(String text) {
+        try {
+            return text == null ? null : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidOrderException("schema_violation", "$.expiresAt: not an ISO-8601 date-time with offset");
+        }
     }
 }

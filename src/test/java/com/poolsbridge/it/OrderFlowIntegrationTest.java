@@ -136,18 +136,16 @@ class OrderFlowIntegrationTest {
         long tradesBefore = bridge.sandbox().tradeCount();
         String id = Orders.newId("it-crash");
         String order = Orders.onRamp(id, "EUR-USDT", "320.00");
-        // first delivery: 0Pools commits the trade but the answer is lost on every retry; the message is
-        // dead-lettered with its quote and key kept on the order record
+        // first delivery: 0Pools commits the trade but the answer is lost on every retry; the message goes back
+        // to the broker (was: to the DLQ for an operator to re-drive) with its quote and key kept on the record
         bridge.sandbox().faults().failAfterCommit("transact", 1).failBeforeCommit("transact", 4);
         jms.sendText("pools.orders", order);
-        Message dead = jms.receive("pools.orders.dlq", "PoolsOrderId = '" + id + "'", WAIT);
-        assertThat(dead).isNotNull();
-        assertThat(JmsClient.text(dead)).isEqualTo(order);
 
-        // an operator re-drives the dead letter: the trade is found by quoteId, none is created
-        jms.sendText("pools.orders", JmsClient.text(dead));
+        // the broker's redelivery finds the trade by quoteId, none is created
         JsonNode reply = reply(id);
         assertThat(reply.get("outcome").asText()).isEqualTo("accepted");
+        assertThat(requests("POST", "/transact")).hasSize(5);
+        assertThat(jms.drain("pools.orders.dlq", "PoolsOrderId = '" + id + "'")).isEmpty();
         assertThat(requests("GET", "/pools/transactions/")).isNotEmpty();
         assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(1);
     }
@@ -158,13 +156,13 @@ class OrderFlowIntegrationTest {
         String order = Orders.onRamp(id, "EUR-USDT", "330.00");
         OrderRecords records = bridge.context().getRegistry().lookupByNameAndType("orderRecords", OrderRecords.class);
         records.register(new com.poolsbridge.order.OrderMessage(id, "EUR-USDT", "on_ramp", new BigDecimal("330.00"),
-                "tron", Orders.TRON_WALLET, null));
+                "tron", Orders.TRON_WALLET, null, null), null);
         // a consumer claimed the order and died before committing anything else
         assertThat(records.claim(id, "dead-consumer", 2_000).claim()).isEqualTo(OrderRecords.Claim.CLAIMED);
 
         jms.sendText("pools.orders", order);
 
-        // rolled back while leased, redelivered by the broker after the lease ran out, then processed
+        // waited in-process while leased (no broker delivery attempt spent), claimed after the lease ran out
         assertThat(reply(id).get("outcome").asText()).isEqualTo("accepted");
         assertThat(deliveries(id)).as("claimed by the dead consumer, then by the redelivery").isEqualTo(2);
     }

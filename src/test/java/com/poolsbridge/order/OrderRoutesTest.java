@@ -48,6 +48,8 @@ class OrderRoutesTest {
         TestInfrastructure infra = TestInfrastructure.get();
         Map<String, String> props = TestInfrastructure.fastRetries();
         props.put("pools.capabilities-refresh-delay-ms", "3600000");
+        // the circuit breaker would pause direct:orders between tests; OrderResilienceIntegrationTest covers it
+        props.put("orders.circuit.failure-threshold", "1000000");
         app = new BridgeApplication(infra.settings("http://127.0.0.1:9/v1"), props);
         context = app.start();
         AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(pools));
@@ -158,18 +160,74 @@ class OrderRoutesTest {
     }
 
     @Test
-    void schemaInvalidOrderIsDeadLetteredWithTheViolation() throws Exception {
+    void schemaInvalidOrderIsDeadLetteredWithTheViolationAndAnsweredOnce() throws Exception {
         String order = "{\"orderId\":\"unit-bad-1\",\"poolId\":\"EUR-USDT\",\"side\":\"buy\",\"amount\":100,\"cryptoNetwork\":\"tron\",\"destAddress\":\"x\"}";
-        deadLetters.expectedBodiesReceived(order);
+        deadLetters.expectedBodiesReceived(order, order);
         deadLetters.expectedHeaderReceived("PoolsDeadLetterCode", "schema_violation");
+        results.expectedMessageCount(1);
 
         template.sendBody("direct:orders", order);
+        template.sendBody("direct:orders", order); // a copy of the same bytes: dead-lettered, not answered again
 
         deadLetters.assertIsSatisfied();
+        results.assertIsSatisfied();
         assertThat(deadLetters.getExchanges().get(0).getMessage().getHeader("PoolsDeadLetterReason", String.class))
                 .contains("side").contains("amount");
         assertThat(pools.calls()).isEmpty();
-        assertThat(records.find("unit-bad-1")).isEmpty();
+        // was: no record at all; the orderId is now held by the invalid message, so it is answered exactly once
+        // and can never later move money under other terms
+        JsonNode reply = replyBody(0);
+        assertThat(reply.get("outcome").asText()).isEqualTo("rejected");
+        assertThat(reply.at("/rejection/code").asText()).isEqualTo("invalid_order");
+        assertThat(reply.at("/rejection/message").asText()).contains("side");
+        assertThat(JsonSchemas.validate("order-result.schema.json", reply.toString())).isEmpty();
+        assertThat(records.get("unit-bad-1").state()).isEqualTo(OrderState.INVALID);
+    }
+
+    @Test
+    void aValidOrderUnderTheIdOfAnInvalidOneIsRefusedAndNotAnsweredAgain() throws Exception {
+        String orderId = Orders.newId("unit-bad-then-good");
+        String bad = "{\"orderId\":\"" + orderId + "\",\"poolId\":\"EUR-USDT\",\"side\":\"sell\"}";
+        results.expectedMessageCount(1);
+        deadLetters.expectedMessageCount(2);
+
+        template.sendBody("direct:orders", bad);
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        deadLetters.assertIsSatisfied();
+        assertThat(deadLetters.getExchanges().get(1).getMessage().getHeader("PoolsDeadLetterCode")).isEqualTo("order_id_reused");
+        assertThat(pools.calls()).isEmpty();
+    }
+
+    @Test
+    void orderPastItsOwnDeadlineIsRejectedOrderExpiredWithoutAPartnerCall() throws Exception {
+        String orderId = Orders.newId("unit-late");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00")
+                .replaceFirst("\\}\\s*$", ",\"expiresAt\":\"" + Instant.now().minusSeconds(5) + "\"}");
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", order);
+
+        results.assertIsSatisfied();
+        JsonNode reply = replyBody(0);
+        assertThat(reply.get("outcome").asText()).isEqualTo("rejected");
+        assertThat(reply.at("/rejection/code").asText()).isEqualTo("order_expired");
+        assertThat(pools.calls()).isEmpty();
+    }
+
+    @Test
+    void orderOlderThanTheMaximumAgeIsRejectedOrderExpired() throws Exception {
+        String orderId = Orders.newId("unit-old");
+        results.expectedMessageCount(1);
+
+        // sent by core banking an hour ago (its JMS timestamp), beyond orders.max-age-ms
+        template.sendBodyAndHeader("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"), "JMSTimestamp",
+                Instant.now().minusSeconds(3600).toEpochMilli());
+
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).at("/rejection/code").asText()).isEqualTo("order_expired");
+        assertThat(pools.calls()).isEmpty();
     }
 
     @Test
@@ -268,32 +326,53 @@ class OrderRoutesTest {
     }
 
     @Test
-    void exhaustedRetriesDeadLetterTheOrderAndKeepItResumable() throws Exception {
+    void exhaustedRetriesRollTheOrderBackToTheBrokerResumableAndUnanswered() throws Exception {
+        // was: dead-lettered with no reply after the in-process retries (issue 9: an outage must not strand
+        // orders on the DLQ); now the message goes back to the broker and waits, the record resumable
         String orderId = Orders.newId("unit-down");
         String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
         for (int i = 0; i < 5; i++) {
             pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
         }
-        deadLetters.expectedBodiesReceived(order);
-        deadLetters.expectedHeaderReceived("PoolsDeadLetterAttempts", 5);
-        deadLetters.expectedHeaderReceived("PoolsOrderId", orderId);
-        deadLetters.expectedHeaderReceived("PoolsRequestId", "req_scripted");
 
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order))
+                .hasRootCauseInstanceOf(com.poolsbridge.pools.PoolsApiException.ServerError.class);
+
+        assertThat(deadLetters.getReceivedCounter()).isZero();
+        assertThat(results.getReceivedCounter()).isZero();
+        OrderRecord waiting = records.get(orderId);
+        assertThat(waiting.state()).isEqualTo(OrderState.TRANSACTING);
+        assertThat(waiting.idempotencyKey()).isNotNull();
+        assertThat(pools.calls("transact")).hasSize(5);
+
+        // the broker redelivers: the held quote is looked up, then transacted with the same key
+        results.expectedMessageCount(1);
         template.sendBody("direct:orders", order);
+        results.assertIsSatisfied();
+        assertThat(pools.calls("getTransactionByQuote")).hasSize(1);
+        assertThat(pools.calls("transact")).hasSize(6);
+        assertThat(pools.calls("transact").get(5).idempotencyKey()).isEqualTo(waiting.idempotencyKey());
+    }
+
+    @Test
+    void onTheBrokersLastDeliveryAFailureIsDeadLetteredWithItsReasonAndKeptResumable() throws Exception {
+        String orderId = Orders.newId("unit-last");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        for (int i = 0; i < 5; i++) {
+            pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
+        }
+        deadLetters.expectedBodiesReceived(order);
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterCode", "server_error");
+        deadLetters.expectedHeaderReceived("PoolsOrderId", orderId);
+        deadLetters.expectedHeaderReceived("PoolsDeliveryCount", "10");
+
+        template.sendBodyAndHeader("direct:orders", order, "JMSXDeliveryCount", 10);
 
         deadLetters.assertIsSatisfied();
         assertThat(results.getReceivedCounter()).isZero();
         OrderRecord failed = records.get(orderId);
         assertThat(failed.state()).isEqualTo(OrderState.FAILED);
         assertThat(failed.idempotencyKey()).isNotNull();
-
-        // an operator re-drives the dead letter: the held quote is looked up, then transacted with the same key
-        results.expectedMessageCount(1);
-        template.sendBody("direct:orders", order);
-        results.assertIsSatisfied();
-        assertThat(pools.calls("getTransactionByQuote")).hasSize(1);
-        assertThat(pools.calls("transact")).hasSize(6);
-        assertThat(pools.calls("transact").get(5).idempotencyKey()).isEqualTo(failed.idempotencyKey());
     }
 
     @Test
@@ -356,7 +435,7 @@ class OrderRoutesTest {
     void orderLeasedByAnotherDeliveryIsRolledBackNotSkipped() {
         String orderId = Orders.newId("unit-lease");
         String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
-        records.register(new OrderValidator().parse(order.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        records.register(new OrderValidator().parse(order.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null);
         assertThat(records.claim(orderId, "crashed-consumer", 60_000).claim()).isEqualTo(OrderRecords.Claim.CLAIMED);
 
         assertThatThrownBy(() -> template.sendBody("direct:orders", order))
@@ -385,6 +464,108 @@ class OrderRoutesTest {
             assertThat(pools.calls("transact")).isEmpty();
         } finally {
             AdviceWith.adviceWith(context, "order-transact", a -> a.weaveById("steal-lease").remove());
+        }
+    }
+
+    @Test
+    void aRefusalOfARetriedTransactSaysNothingOfTheTradeAndIsNeverARejection() throws Exception {
+        // defect 2: the first transact's answer is lost (503), the retry with the same key is answered 401
+        String orderId = Orders.newId("unit-401");
+        pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
+        pools.then("transact", 401, ScriptedPools.error(401, "unauthorized", "unauthorized"));
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).get("outcome").asText()).isEqualTo("accepted");
+        assertThat(pools.calls("transact")).hasSize(3);
+        assertThat(pools.calls("transact")).extracting(ScriptedPools.Call::idempotencyKey).containsOnly(
+                pools.calls("transact").get(0).idempotencyKey());
+    }
+
+    @Test
+    void aFailedLookupAfterATransactWentOutIsNeverARejection() throws Exception {
+        // defect 2: transact outcome unknown (503s), then the lookup of its quote is refused (403)
+        String orderId = Orders.newId("unit-403");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        for (int i = 0; i < 5; i++) {
+            pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
+        }
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order)).isInstanceOf(CamelExecutionException.class);
+        for (int i = 0; i < 5; i++) {
+            pools.then("getTransactionByQuote", 403, ScriptedPools.error(403, "forbidden", "forbidden"));
+        }
+
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order))
+                .rootCause().isInstanceOf(OutcomeUnknownException.class).hasMessageContaining("403");
+
+        assertThat(results.getReceivedCounter()).isZero();
+        assertThat(records.get(orderId).state()).isEqualTo(OrderState.TRANSACTING);
+    }
+
+    @Test
+    void anExpiredQuoteWhoseTransactMayStillCommitIsNeverReplacedWhileItReadsConsumed() throws Exception {
+        // defect 4: the transact went out (outcome unknown), the lookup finds nothing yet, the quote expired
+        String orderId = Orders.newId("unit-inflight");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        String quoteId = "pq_test_inflight_" + orderId;
+        pools.then("createQuote", 200, ScriptedPools.firmQuote(quoteId, Instant.now().plusMillis(2500)));
+        for (int i = 0; i < 5; i++) {
+            pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
+        }
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order)).isInstanceOf(CamelExecutionException.class);
+        QuotePolicy quotes = context.getRegistry().lookupByNameAndType("quotePolicy", QuotePolicy.class);
+        org.awaitility.Awaitility.await().until(() -> !quotes.live(records.get(orderId)));
+        pools.then("rejectQuote", 409, ScriptedPools.error(409, "conflict", "quote_consumed"));
+        pools.then("getQuote", 200, "{\"quoteId\":\"" + quoteId + "\",\"status\":\"consumed\"}");
+
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order))
+                .hasRootCauseInstanceOf(QuoteInUseException.class);
+        assertThat(pools.calls("createQuote")).hasSize(1);
+        assertThat(records.get(orderId).quoteId()).isEqualTo(quoteId);
+
+        // the next delivery finds the trade of the first transact
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(quoteId, "reserved"));
+        results.expectedMessageCount(1);
+        template.sendBody("direct:orders", order);
+        results.assertIsSatisfied();
+        assertThat(replyBody(0).get("transactId").asText()).isEqualTo("txn_" + quoteId);
+        assertThat(pools.calls("createQuote")).hasSize(1);
+    }
+
+    @Test
+    void anExpiredQuoteIsReplacedOnlyOnceOurRejectOfItSucceededAndItStaysInTheHistory() throws Exception {
+        String orderId = Orders.newId("unit-retire");
+        String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
+        String quoteId = "pq_test_retire_" + orderId;
+        pools.then("createQuote", 200, ScriptedPools.firmQuote(quoteId, Instant.now().plusMillis(2500)));
+        for (int i = 0; i < 5; i++) {
+            pools.then("transact", 503, ScriptedPools.error(503, "server_error", "server_error"));
+        }
+        assertThatThrownBy(() -> template.sendBody("direct:orders", order)).isInstanceOf(CamelExecutionException.class);
+        String firstKey = records.get(orderId).idempotencyKey();
+        QuotePolicy quotes = context.getRegistry().lookupByNameAndType("quotePolicy", QuotePolicy.class);
+        org.awaitility.Awaitility.await().until(() -> !quotes.live(records.get(orderId)));
+        pools.then("rejectQuote", 200, "{\"quoteId\":\"" + quoteId + "\",\"status\":\"rejected\"}");
+        results.expectedMessageCount(1);
+
+        template.sendBody("direct:orders", order);
+
+        results.assertIsSatisfied();
+        assertThat(pools.calls("rejectQuote")).hasSize(1);
+        assertThat(pools.calls("rejectQuote").get(0).path()).isEqualTo("/pools/quotes/" + quoteId + "/reject");
+        assertThat(replyBody(0).get("quoteId").asText()).isNotEqualTo(quoteId);
+        var dataSource = context.getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
+                "SELECT idempotency_key, retired_as, transact_calls FROM order_quote_history WHERE quote_id = ?")) {
+            ps.setString(1, quoteId);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(firstKey);
+                assertThat(rs.getString(2)).isEqualTo("rejected");
+                assertThat(rs.getInt(3)).isEqualTo(5);
+            }
         }
     }
 

@@ -94,6 +94,9 @@ public final class TestInfrastructure {
         props.put("retry.transient.initial-delay-ms", "20");
         props.put("retry.transient.max-delay-ms", "200");
         props.put("retry.rate-limited.jitter-ms", "50");
+        props.put("retry.database.initial-delay-ms", "20");
+        props.put("retry.database.max-delay-ms", "200");
+        props.put("orders.busy-retry-ms", "250");
         props.put("orders.consumers", "2");
         props.put("orders.lease-ms", "3000");
         props.put("camel.main.shutdown-timeout", "5");

@@ -1,0 +1,126 @@
+package com.poolsbridge.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.order.OrderRecords;
+import com.poolsbridge.sandbox.RecordedRequest;
+import com.poolsbridge.support.BridgeHarness;
+import com.poolsbridge.support.JmsClient;
+import com.poolsbridge.support.Orders;
+import jakarta.jms.Message;
+import org.apache.camel.Suspendable;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Failures that land while orders are in flight, on the real embedded broker, PostgreSQL and the 0Pools
+ * sandbox: each test first asserts where its fault landed, then the outcome (one reply per order, no DLQ).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrderResilienceIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final Set<String> crashOnce = ConcurrentHashMap.newKeySet();
+    private BridgeHarness bridge;
+    private JmsClient jms;
+
+    @BeforeAll
+    void start() throws Exception {
+        bridge = BridgeHarness.start(Map.of(
+                "orders.circuit.failure-threshold", "2",
+                "orders.circuit.half-open-after-ms", "1000"));
+        jms = bridge.jms();
+        // a consumer that dies after sending the reply and before its JMS transaction commits
+        AdviceWith.adviceWith(bridge.context(), "order-intake", a -> a.weaveAddLast().process(exchange -> {
+            String orderId = exchange.getProperty("order", com.poolsbridge.order.OrderMessage.class).orderId();
+            if (crashOnce.remove(orderId)) {
+                throw new IllegalStateException("simulated crash after the reply, before the commit");
+            }
+        }));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        bridge.close();
+    }
+
+    @BeforeEach
+    void clean() throws Exception {
+        bridge.sandbox().faults().clear();
+        bridge.sandbox().clearJournal();
+        jms.drain("pools.orders.dlq", null);
+    }
+
+    @Test
+    void aReplyRolledBackWithItsOrderIsSentByTheRedeliveryNotSkippedAsADuplicate() throws Exception {
+        // defect 1: reply_sent_at was written before the JMS commit, so the redelivery took the order for answered
+        String id = Orders.newId("it-commit");
+        crashOnce.add(id);
+        long tradesBefore = bridge.sandbox().tradeCount();
+
+        jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", "310.00"));
+
+        Message reply = jms.reply(id, WAIT.toMillis());
+        assertThat(crashOnce).as("the crash happened after the reply was sent").doesNotContain(id);
+        assertThat(reply).as("reply after the rolled-back first one").isNotNull();
+        assertThat(JSON.readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
+        assertThat(jms.drain("pools.orders.results", "JMSCorrelationID = '" + id + "'")).isEmpty();
+        assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(1);
+        OrderRecords records = bridge.context().getRegistry().lookupByNameAndType("orderRecords", OrderRecords.class);
+        await().atMost(WAIT).until(() -> records.get(id).replySent());
+    }
+
+    @Test
+    void aPartnerOutagePausesIntakeAndEveryOrderIsAnsweredWhenItHeals() throws Exception {
+        for (String route : List.of("createQuote", "transact", "getCapabilities", "getTransactionByQuote")) {
+            bridge.sandbox().faults().failBeforeCommit(route, 100_000, 503);
+        }
+        bridge.context().getRegistry().lookupByNameAndType("poolCapabilities",
+                com.poolsbridge.pools.PoolCapabilities.class).invalidate("EUR-USDT");
+        long tradesBefore = bridge.sandbox().tradeCount();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String id = Orders.newId("it-outage");
+            ids.add(id);
+            jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", "32" + i + ".00"));
+        }
+
+        // where the fault landed: orders were in flight against a failing partner, and intake paused
+        ThrottlingExceptionRoutePolicy breaker = bridge.context().getRegistry()
+                .lookupByNameAndType("orderCircuitBreaker", ThrottlingExceptionRoutePolicy.class);
+        await().atMost(WAIT).until(() -> breaker.getStateAsString().equals("opened"));
+        assertThat(bridge.context().getRoute("order-intake").getConsumer()).isInstanceOf(Suspendable.class)
+                .matches(consumer -> ((org.apache.camel.support.service.ServiceSupport) consumer).isSuspended());
+        assertThat(bridge.sandbox().journal()).extracting(RecordedRequest::status).contains(503);
+        assertThat(jms.drain("pools.orders.results", "JMSCorrelationID LIKE 'it-outage%'")).isEmpty();
+
+        bridge.sandbox().faults().clear();
+
+        for (String id : ids) {
+            Message reply = jms.reply(id, WAIT.toMillis());
+            assertThat(reply).as("reply for " + id).isNotNull();
+            JsonNode body = JSON.readTree(JmsClient.text(reply));
+            assertThat(body.get("outcome").asText()).as(body.toString()).isEqualTo("accepted");
+        }
+        assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(ids.size());
+        assertThat(jms.drain("pools.orders.dlq", null)).isEmpty();
+        assertThat(breaker.getStateAsString()).isEqualTo("closed");
+    }
+}
