@@ -28,3 +28,7 @@ CREATE TABLE order_quote_history (
     retired_at        TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 CREATE INDEX order_quote_history_order_idx ON order_quote_history (order_id);
+
+-- local money guardrails: when the order was counted against the rolling 24 h notional cap of its side
+ALTER TABLE order_record ADD COLUMN cap_counted_at TIMESTAMPTZ;
+CREATE INDEX order_record_cap_idx ON order_record (side, cap_counted_at) WHERE cap_counted_at IS NOT NULL;

@@ -1,5 +1,6 @@
 package com.poolsbridge.app;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.Map;
 
 import com.poolsbridge.infra.Database;
 import com.poolsbridge.order.DeadLetters;
+import com.poolsbridge.order.MoneyGuardrails;
 import com.poolsbridge.order.OrderCircuitProbe;
 import com.poolsbridge.order.OrderClaims;
 import com.poolsbridge.order.OrderDeadlines;
@@ -89,8 +91,11 @@ public final class BridgeApplication implements AutoCloseable {
             PropertiesComponent props = context.getPropertiesComponent();
             Clock clock = Clock.systemUTC();
             dataSource = Database.connect(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
-                    Integer.parseInt(props.resolveProperty("db.max-pool-size").orElse("16")));
-            connectionFactory = connectionFactory();
+                    new Database.Limits(Integer.parseInt(prop(props, "db.max-pool-size")),
+                            Long.parseLong(prop(props, "db.connection-timeout-ms")),
+                            Integer.parseInt(prop(props, "db.socket-timeout-s")),
+                            Long.parseLong(prop(props, "db.statement-timeout-ms"))));
+            connectionFactory = connectionFactory(props);
 
             JmsComponent jms = new JmsComponent();
             jms.setConnectionFactory(connectionFactory);
@@ -111,6 +116,11 @@ public final class BridgeApplication implements AutoCloseable {
             bind(context, "orderDeadlines", new OrderDeadlines(clock,
                     Duration.ofMillis(Long.parseLong(prop(props, "orders.max-age-ms")))));
             bind(context, "orderCircuitBreaker", orderCircuitBreaker(context, props));
+            bind(context, "moneyGuardrails", new MoneyGuardrails(dataSource,
+                    Map.of("on_ramp", new BigDecimal(prop(props, "guardrails.max-order-amount.on-ramp")),
+                            "off_ramp", new BigDecimal(prop(props, "guardrails.max-order-amount.off-ramp"))),
+                    Map.of("on_ramp", new BigDecimal(prop(props, "guardrails.daily-cap.on-ramp")),
+                            "off_ramp", new BigDecimal(prop(props, "guardrails.daily-cap.off-ramp")))));
             bind(context, "quotePolicy", new QuotePolicy(clock, safety,
                     Integer.parseInt(prop(props, "orders.max-quote-attempts"))));
             bind(context, "orderRequests", new OrderRequests());
@@ -151,8 +161,13 @@ public final class BridgeApplication implements AutoCloseable {
         return breaker;
     }
 
-    private JmsPoolConnectionFactory connectionFactory() {
-        String url = settings.brokerUrl() + (settings.brokerUrl().contains("?") ? "&" : "?") + "cacheDestinations=true";
+    private JmsPoolConnectionFactory connectionFactory(PropertiesComponent props) {
+        String url = BrokerUrls.withDefaults(settings.brokerUrl(), Map.of(
+                "cacheDestinations", "true",
+                "reconnectAttempts", prop(props, "broker.reconnect-attempts"),
+                "retryInterval", prop(props, "broker.retry-interval-ms"),
+                "retryIntervalMultiplier", "2",
+                "maxRetryInterval", prop(props, "broker.max-retry-interval-ms")));
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, settings.brokerUser(), settings.brokerPassword());
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);

@@ -61,6 +61,9 @@ public class DeadLetters {
         if (cause instanceof OrderStuckException) {
             return "order_stuck";
         }
+        if (cause instanceof TradeMismatchException) {
+            return "trade_mismatch";
+        }
         if (cause instanceof OutcomeUnknownException) {
             return "outcome_unknown";
         }

@@ -16,7 +16,7 @@ final class OrderFailures {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PoolsApiException || t instanceof LocalRejectionException
                     || t instanceof InvalidOrderException || t instanceof OrderStuckException
-                    || t instanceof OutcomeUnknownException) {
+                    || t instanceof OutcomeUnknownException || t instanceof TradeMismatchException) {
                 return (Exception) t;
             }
         }

@@ -8,7 +8,7 @@ public record OrderRecord(String orderId, String poolId, String side, BigDecimal
                           String destAddress, String destNetwork, OrderState state, int quoteAttempt,
                           String quoteId, Instant quoteExpiresAt, String idempotencyKey, String transactId,
                           String tradeStatus, String replyJson, boolean replySent, Instant deadlineAt,
-                          int transactCalls, String fingerprint) {
+                          int transactCalls, String fingerprint, String quoteJson) {
 
     /** A transact for the held quote went out at least once: its outcome may be a trade. */
     public boolean transactSent() {

@@ -226,7 +226,7 @@ public class OrderRecords {
                 rs.getString("idempotency_key"), rs.getString("transact_id"), rs.getString("trade_status"),
                 rs.getString("reply_json"), rs.getTimestamp("reply_sent_at") != null,
                 instant(rs.getTimestamp("deadline_at")), rs.getInt("transact_calls"),
-                rs.getString("payload_sha256"));
+                rs.getString("payload_sha256"), rs.getString("quote_json"));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -569,6 +569,24 @@ class OrderRoutesTest {
         }
     }
 
+    @Test
+    void aTradeThatIsNotTheOneTheOrderAskedForIsHeldNotAccepted() throws Exception {
+        String orderId = Orders.newId("unit-mismatch");
+        String quoteId = "pq_test_mismatch_" + orderId;
+        pools.then("createQuote", 200, ScriptedPools.firmQuote(quoteId, Instant.now().plusSeconds(15)));
+        pools.then("transact", 200, ScriptedPools.trade(quoteId, "reserved").replace(Orders.TRON_WALLET, "TAttacker"));
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("PoolsDeadLetterCode", "trade_mismatch");
+
+        template.sendBody("direct:orders", Orders.onRamp(orderId, "EUR-USDT", "100.00"));
+
+        deadLetters.assertIsSatisfied();
+        assertThat(deadLetters.getExchanges().get(0).getMessage().getHeader("PoolsDeadLetterReason", String.class))
+                .contains("txn_" + quoteId).contains("destAddress");
+        assertThat(results.getReceivedCounter()).isZero();
+        assertThat(records.get(orderId).state()).isEqualTo(OrderState.FAILED);
+    }
+
     private JsonNode replyBody(int index) throws Exception {
         return JSON.readTree(results.getExchanges().get(index).getMessage().getBody(String.class));
     }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,6 +48,7 @@ public final class Collector implements AutoCloseable {
     private final Set<String> seenIds = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     /** @param brokerUrl the broker itself, without client reconnection options */
     public Collector(String brokerUrl) {
@@ -95,9 +98,10 @@ public final class Collector implements AutoCloseable {
         received.add(new Received(queue, m.getJMSMessageID(), m.getJMSCorrelationID(), props, JmsClient.text(m)));
     }
 
-    private static void pause() {
+    /** The reconnect back-off: waits for close() (it ends the wait at once), at most 250 ms. */
+    private void pause() {
         try {
-            Thread.sleep(250);
+            closing.await(250, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -118,6 +122,7 @@ public final class Collector implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closed = true;
+        closing.countDown();
         for (Thread t : threads) {
             t.join(5_000);
         }

@@ -229,14 +229,14 @@ class FaultScenarios {
     @Test
     @Order(13)
     void poolsOutageOfAMinute() throws Exception {
-        scenario("0Pools outage 60 s (every call 5xx)", BrokerProfile.RECOMMENDED, 0, 0, (h, ids) -> {
-            // the sandbox has no 503 mode yet: fail_before_commit answers 500 server_error, the same failure class
-            for (String route : List.of("getCapabilities", "createQuote", "transact", "getTransactionByQuote")) {
-                h.sandbox().faults().failBeforeCommit(route, 1_000_000);
+        scenario("0Pools outage 60 s (every call 503)", BrokerProfile.RECOMMENDED, 0, 0, (h, ids) -> {
+            for (String route : List.of("getCapabilities", "createQuote", "transact", "getTransactionByQuote",
+                    "rejectQuote", "getQuote")) {
+                h.sandbox().faults().failBeforeCommit(route, 1_000_000, 503);
             }
             ids.addAll(sendOrders(h, 20));
             stayDown(Duration.ofSeconds(60), () -> h.sandbox().tradeCount() == 0);
-            long refused = h.sandbox().journal().stream().filter(r -> r.status() == 500).count();
+            long refused = h.sandbox().journal().stream().filter(r -> r.status() == 503).count();
             assertThat(refused).as("calls refused during the outage").isPositive();
             String landed = "during outage: calls refused=" + refused + " replies=" + h.replies()
                     + " dlq=" + h.collector().count(Collector.DLQ);

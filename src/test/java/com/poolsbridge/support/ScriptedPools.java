@@ -98,7 +98,7 @@ public class ScriptedPools implements Processor {
         return """
                 {"available":true,"type":"firm","executable":true,"quoteId":"%s","poolId":"EUR-USDT","side":"on_ramp",
                  "fiatCurrency":"EUR","cryptoCurrency":"USDT","fiatAmount":"100.00","cryptoAmount":"107.31","rate":"1.0731",
-                 "spreadBps":25,"feeBps":30,"totalBps":55,"cryptoNetwork":"tron","destAddress":"TQ4example","destNetwork":"tron",
+                 "spreadBps":25,"feeBps":30,"totalBps":55,"cryptoNetwork":"tron","destAddress":"TQ4Hb2N5xhvNm6sHdxb6aU8c1KQzjZpTm7","destNetwork":"tron",
                  "minOrderUsdt":"10.00","maxOrderUsdt":null,"expiresAt":"%s","unavailableReason":null}"""
                 .formatted(quoteId, expiresAt);
     }
@@ -107,7 +107,7 @@ public class ScriptedPools implements Processor {
         return """
                 {"transactId":"txn_%s","quoteId":"%s","poolId":"EUR-USDT","side":"on_ramp","status":"%s",
                  "fiatCurrency":"EUR","cryptoCurrency":"USDT","fiatAmount":"100.00","cryptoAmount":"107.31","rate":"1.0731",
-                 "spreadBps":25,"feeBps":30,"totalBps":55,"cryptoNetwork":"tron","destAddress":"TQ4example","destNetwork":"tron",
+                 "spreadBps":25,"feeBps":30,"totalBps":55,"cryptoNetwork":"tron","destAddress":"TQ4Hb2N5xhvNm6sHdxb6aU8c1KQzjZpTm7","destNetwork":"tron",
                  "createdAt":"2026-06-01T10:00:07Z","updatedAt":"2026-06-01T10:00:07Z"}"""
                 .formatted(quoteId, quoteId, status);
     }

@@ -1,0 +1,102 @@
+package com.poolsbridge.order;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.infra.Jdbc;
+
+/**
+ * Spending limits the bridge enforces itself (OWASP API6), whatever 0Pools would allow: a maximum per order and
+ * a rolling 24 h cap per side, in the order's input unit (fiat for on_ramp, crypto for off_ramp), checked before
+ * any quote; and, before an order is answered accepted, the trade 0Pools returned must match the quote and the
+ * order. A limit of zero turns that check off.
+ */
+public class MoneyGuardrails {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final Map<String, BigDecimal> maxPerOrder;
+    private final Map<String, BigDecimal> dailyCap;
+
+    /** @param maxPerOrder and {@code dailyCap} by side (on_ramp, off_ramp) */
+    public MoneyGuardrails(DataSource dataSource, Map<String, BigDecimal> maxPerOrder, Map<String, BigDecimal> dailyCap) {
+        this.dataSource = dataSource;
+        this.maxPerOrder = maxPerOrder;
+        this.dailyCap = dailyCap;
+    }
+
+    /**
+     * Before the first quote of an order: within the per-order maximum, and counted against its side's rolling
+     * 24 h cap in one statement (an advisory lock makes concurrent orders of the side wait for each other, so
+     * the cap holds across consumers and replicas). An order already counted is not counted again.
+     */
+    public void admit(OrderRecord order) {
+        BigDecimal max = maxPerOrder.getOrDefault(order.side(), BigDecimal.ZERO);
+        if (max.signum() > 0 && order.amount().compareTo(max) > 0) {
+            throw new LocalRejectionException("order_limit_exceeded", "amount " + order.amount().toPlainString()
+                    + " is above this bridge's maximum per " + order.side() + " order (" + max.toPlainString() + ")");
+        }
+        BigDecimal cap = dailyCap.getOrDefault(order.side(), BigDecimal.ZERO);
+        if (cap.signum() <= 0) {
+            return;
+        }
+        boolean admitted = Jdbc.queryOne(dataSource, """
+                WITH side_lock AS (SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?))),
+                     used AS (SELECT COALESCE(SUM(r.amount), 0) AS total FROM side_lock, order_record r
+                              WHERE r.side = ? AND r.cap_counted_at > now() - interval '24 hours'
+                                AND r.state NOT IN ('REJECTED', 'INVALID') AND r.order_id <> ?)
+                UPDATE order_record SET cap_counted_at = COALESCE(cap_counted_at, now()) FROM used
+                WHERE order_id = ? AND (cap_counted_at IS NOT NULL OR used.total + amount <= ?)
+                RETURNING 1""", rs -> true, order.side(), order.side(), order.orderId(), order.orderId(), cap)
+                .orElse(false);
+        if (!admitted) {
+            throw new LocalRejectionException("daily_limit_exceeded", "the rolling 24 h " + order.side()
+                    + " limit of this bridge (" + cap.toPlainString() + ") would be exceeded");
+        }
+    }
+
+    /**
+     * The trade 0Pools returned (transact or lookup) is the one the order asked for: same quote, pool, side,
+     * network, destination and amounts as the firm quote. Anything else is held, never accepted.
+     */
+    public void verifyTrade(OrderRecord order, String quoteJson, String tradeJson) throws Exception {
+        JsonNode trade = MAPPER.readTree(tradeJson);
+        JsonNode quote = MAPPER.readTree(quoteJson == null ? "{}" : quoteJson);
+        StringBuilder wrong = new StringBuilder();
+        same(wrong, "quoteId", order.quoteId(), trade.path("quoteId").asText(null));
+        same(wrong, "poolId", order.poolId(), trade.path("poolId").asText(null));
+        same(wrong, "side", order.side(), trade.path("side").asText(null));
+        same(wrong, "cryptoNetwork", order.cryptoNetwork(), trade.path("cryptoNetwork").asText(order.cryptoNetwork()));
+        same(wrong, "destAddress", order.destAddress(), trade.path("destAddress").asText(order.destAddress()));
+        String input = order.side().equals("off_ramp") ? "cryptoAmount" : "fiatAmount";
+        sameAmount(wrong, input + " (order)", order.amount(), trade.path(input).asText(null));
+        for (String amount : new String[] {"fiatAmount", "cryptoAmount"}) {
+            if (quote.hasNonNull(amount)) {
+                sameAmount(wrong, amount + " (quote)", new BigDecimal(quote.get(amount).asText()), trade.path(amount).asText(null));
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new TradeMismatchException(order.orderId(), trade.path("transactId").asText(null), wrong.toString());
+        }
+    }
+
+    private static void same(StringBuilder wrong, String field, String expected, String actual) {
+        if (!Objects.equals(expected, actual)) {
+            wrong.append(wrong.isEmpty() ? "" : "; ").append(field).append(" ").append(actual)
+                    .append(" (expected ").append(expected).append(")");
+        }
+    }
+
+    private static void sameAmount(StringBuilder wrong, String field, BigDecimal expected, String actual) {
+        if (actual == null || new BigDecimal(actual).compareTo(expected) != 0) {
+            wrong.append(wrong.isEmpty() ? "" : "; ").append(field).append(" ").append(actual)
+                    .append(" (expected ").append(expected.toPlainString()).append(")");
+        }
+    }
+}
