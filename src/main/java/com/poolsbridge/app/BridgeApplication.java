@@ -84,7 +84,7 @@ public final class BridgeApplication implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             dataSource = Database.connect(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
                     Integer.parseInt(props.resolveProperty("db.max-pool-size").orElse("16")));
-            connectionFactory = connectionFactory();
+            connectionFactory = connectionFactory(prop(props, "orders.consumer-window-size"));
 
             JmsComponent jms = new JmsComponent();
             jms.setConnectionFactory(connectionFactory);
@@ -122,8 +122,9 @@ public final class BridgeApplication implements AutoCloseable {
         }
     }
 
-    private JmsPoolConnectionFactory connectionFactory() {
-        String url = settings.brokerUrl() + (settings.brokerUrl().contains("?") ? "&" : "?") + "cacheDestinations=true";
+    private JmsPoolConnectionFactory connectionFactory(String consumerWindowSize) {
+        String url = settings.brokerUrl() + (settings.brokerUrl().contains("?") ? "&" : "?") + "cacheDestinations=true"
+                + "&consumerWindowSize=" + consumerWindowSize;
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, settings.brokerUser(), settings.brokerPassword());
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
