@@ -1,0 +1,28 @@
+-- Issue 8 §2: a poll cycle's database work follows the trades that are due, not every open trade; issue 9
+-- defects 6 and 7: settlements first seen on a transact answer or a list read, findings published across runs.
+
+-- Settled trades are watched for 'returned' by one list read per interval now, not by a status poll each every
+-- 15 minutes: their per-interval watch polls end here (configured fallback polls are scheduled by the poller).
+-- Only trades that still need a poll keep next_poll_at, so order_record_next_poll_idx holds the due work.
+UPDATE order_record SET next_poll_at = NULL WHERE next_poll_at IS NOT NULL AND trade_status <> 'reserved';
+
+-- stuck detection reads the trades reserved before the threshold and not yet reported, nothing else
+CREATE INDEX order_record_stuck_idx ON order_record (reserved_at)
+    WHERE state = 'RESERVED' AND trade_status = 'reserved' AND stuck_reported_at IS NULL;
+
+-- trades the order route recorded already terminal whose settlement is still owed (terminal_at is set by the
+-- first settlement written for the trade)
+CREATE INDEX order_record_recorded_terminal_idx ON order_record (reserved_at)
+    WHERE state = 'RESERVED' AND terminal_at IS NULL AND transact_id IS NOT NULL
+      AND trade_status IN ('settled','failed','released','returned');
+
+-- the returned read's window: the oldest settled trade still watched
+CREATE INDEX order_record_watched_idx ON order_record (watch_until) WHERE trade_status = 'settled';
+
+-- a settlement is first seen by a status poll, a webhook, the transact answer itself, or the returned read
+ALTER TABLE settlement_event DROP CONSTRAINT settlement_event_source_chk;
+ALTER TABLE settlement_event ADD CONSTRAINT settlement_event_source_chk
+    CHECK (source IN ('poll','webhook','transact','read'));
+
+-- the reconciliation outbox is drained across runs (a walk whose last publish failed is sent by the next one)
+CREATE INDEX reconciliation_finding_unpublished_idx ON reconciliation_finding (id) WHERE published_at IS NULL;
