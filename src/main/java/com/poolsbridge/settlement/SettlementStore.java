@@ -47,6 +47,23 @@ public class SettlementStore {
             (SELECT min(%1$s + o * interval '1 millisecond') FROM unnest(string_to_array(?, ',')::bigint[]) AS o
              WHERE %1$s + o * interval '1 millisecond' > now() AND %1$s + o * interval '1 millisecond' <= %2$s)""";
 
+    // the statements every poll cycle runs (package-visible so PollCycleQueriesTest can EXPLAIN them)
+    static final String DUE_SQL = """
+            SELECT order_id, quote_id, transact_id, trade_status, poll_count FROM order_record
+            WHERE next_poll_at <= now() AND state = 'RESERVED' AND quote_id IS NOT NULL
+              AND (trade_status = 'reserved' OR (trade_status = 'settled' AND watch_until > now()))
+              AND (poll_count > 0 OR reserved_at <= now() - ? * interval '1 millisecond')
+            ORDER BY next_poll_at LIMIT ?""";
+    static final String STUCK_SQL = """
+            SELECT order_id, quote_id, transact_id, reserved_at, poll_count FROM order_record
+            WHERE state = 'RESERVED' AND trade_status = 'reserved' AND stuck_reported_at IS NULL
+              AND reserved_at <= now() - ? * interval '1 millisecond' ORDER BY reserved_at LIMIT ?""";
+    static final String RECORDED_TERMINAL_SQL = """
+            SELECT transact_id, trade_status, trade_json FROM order_record
+            WHERE state = 'RESERVED' AND terminal_at IS NULL AND transact_id IS NOT NULL
+              AND trade_status IN ('settled','failed','released','returned')
+            ORDER BY reserved_at LIMIT ?""";
+
     private final DataSource dataSource;
     private final SettlementSettings settings;
 
@@ -61,12 +78,7 @@ public class SettlementStore {
      * the due trades, not the open ones.
      */
     public List<DueTrade> due(int limit, long initialDelayMs) {
-        return Jdbc.query(dataSource, """
-                SELECT order_id, quote_id, transact_id, trade_status, poll_count FROM order_record
-                WHERE next_poll_at <= now() AND state = 'RESERVED' AND quote_id IS NOT NULL
-                  AND (trade_status = 'reserved' OR (trade_status = 'settled' AND watch_until > now()))
-                  AND (poll_count > 0 OR reserved_at <= now() - ? * interval '1 millisecond')
-                ORDER BY next_poll_at LIMIT ?""",
+        return Jdbc.query(dataSource, DUE_SQL,
                 rs -> new DueTrade(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)),
                 initialDelayMs, limit);
     }
@@ -201,11 +213,7 @@ public class SettlementStore {
      * (partial index order_record_recorded_terminal_idx).
      */
     public List<RecordedTerminal> recordedTerminal(int limit) {
-        return Jdbc.query(dataSource, """
-                SELECT transact_id, trade_status, trade_json FROM order_record
-                WHERE state = 'RESERVED' AND terminal_at IS NULL AND transact_id IS NOT NULL
-                  AND trade_status IN ('settled','failed','released','returned')
-                ORDER BY reserved_at LIMIT ?""",
+        return Jdbc.query(dataSource, RECORDED_TERMINAL_SQL,
                 rs -> new RecordedTerminal(rs.getString(1), rs.getString(2), rs.getString(3)), limit);
     }
 
@@ -267,10 +275,7 @@ public class SettlementStore {
 
     /** Reads only rows reserved before the threshold (partial index order_record_stuck_idx), not every open trade. */
     public List<StuckTrade> stuck(long stuckAfterMs, int limit) {
-        return Jdbc.query(dataSource, """
-                SELECT order_id, quote_id, transact_id, reserved_at, poll_count FROM order_record
-                WHERE state = 'RESERVED' AND trade_status = 'reserved' AND stuck_reported_at IS NULL
-                  AND reserved_at <= now() - ? * interval '1 millisecond' ORDER BY reserved_at LIMIT ?""",
+        return Jdbc.query(dataSource, STUCK_SQL,
                 rs -> new StuckTrade(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant(), rs.getInt(5)), stuckAfterMs, limit);
     }

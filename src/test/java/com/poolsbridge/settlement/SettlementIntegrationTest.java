@@ -114,6 +114,8 @@ class SettlementIntegrationTest {
         assertThat(first.get("status").asText()).isEqualTo("settled");
         assertThat(second.get("status").asText()).isEqualTo("returned");
         assertThat(second.get("previousStatus").asText()).isEqualTo("settled");
+        assertThat(second.get("source").asText()).as("the sandbox returns downstream; the returned read sees it")
+                .isEqualTo("read");
         awaitPollingEnded(orderId);
         assertThat(remaining(orderId)).isEmpty();
     }
