@@ -132,12 +132,16 @@ public class ReconciliationStore {
                 f.statusOurs(), f.statusTheirs(), f.differencesText(), f.toJson(runId, now), Timestamp.from(now)) == 1;
     }
 
-    public List<Outgoing> unpublished(String runId, int max) {
+    /**
+     * The oldest stored findings not yet sent, of any run: a walk whose last publish failed after its run closed
+     * has its findings sent by the next walk (index reconciliation_finding_unpublished_idx).
+     */
+    public List<Outgoing> unpublished(int max) {
         return Jdbc.query(dataSource, """
                 SELECT id, run_id, subject, kind, order_id, message_json FROM reconciliation_finding
-                WHERE run_id = ? AND published_at IS NULL ORDER BY id LIMIT ?""",
+                WHERE published_at IS NULL ORDER BY id LIMIT ?""",
                 rs -> new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)), runId, max);
+                        rs.getString(5), rs.getString(6)), max);
     }
 
     public void markPublished(long id) {

@@ -182,9 +182,9 @@ public class ReconciliationWalk {
 
     // --- outbox ---
 
-    /** The next batch of stored, unpublished findings of the run. */
-    public List<ReconciliationStore.Outgoing> unpublished(WalkState s) {
-        return store.unpublished(s.runId, settings.publishBatch());
+    /** The next batch of stored, unpublished findings, this run's and any earlier run's whose publish failed. */
+    public List<ReconciliationStore.Outgoing> unpublished() {
+        return store.unpublished(settings.publishBatch());
     }
 
     /** A full batch means there may be more to publish. */

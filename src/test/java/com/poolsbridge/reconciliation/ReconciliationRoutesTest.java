@@ -42,6 +42,9 @@ class ReconciliationRoutesTest {
     private final ScriptedPools pools = new ScriptedPools();
     private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String walkName = "unit-" + UUID.randomUUID().toString().substring(0, 8);
+    /** reconciliation sends so far, and the number of the one that fails (0: none) */
+    private final java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger failSend = new java.util.concurrent.atomic.AtomicInteger();
     private BridgeApplication app;
     private CamelContext context;
     private ProducerTemplate template;
@@ -67,7 +70,14 @@ class ReconciliationRoutesTest {
                     + e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).query());
             pools.process(e);
         }));
-        AdviceWith.adviceWith(context, "reconciliation-publish", a -> a.mockEndpointsAndSkip("jms:.*"));
+        AdviceWith.adviceWith(context, "reconciliation-publish", a -> {
+            a.mockEndpointsAndSkip("jms:.*");
+            a.weaveById("reconciliation-send").before().process(e -> {
+                if (sends.incrementAndGet() == failSend.get()) {
+                    throw new jakarta.jms.JMSException("scripted: broker unavailable");
+                }
+            });
+        });
         template = context.createProducerTemplate();
         queue = context.getEndpoint("mock:jms:queue:pools.reconciliation", MockEndpoint.class);
         dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
@@ -83,6 +93,8 @@ class ReconciliationRoutesTest {
         pools.reset();
         queries.clear();
         queue.reset();
+        sends.set(0);
+        failSend.set(0);
         prefix = "u" + UUID.randomUUID().toString().substring(0, 6);
         sql("DELETE FROM reconciliation_cursor WHERE name = ?", walkName);
     }
@@ -198,6 +210,31 @@ class ReconciliationRoutesTest {
                 .containsExactly(id("t1") + "/matched", id("t9") + "/trade_unknown");
         assertThat(messages.get(0).get("runId").asText()).isNotEqualTo(messages.get(1).get("runId").asText());
         assertThat(scalar("SELECT stop_at_id FROM reconciliation_cursor WHERE name = ?", walkName)).isEqualTo(id("t9"));
+    }
+
+    /** Issue 9 defect 7: the walk's last publish fails after the run closed; the next walk still sends its findings. */
+    @Test
+    void findingsOfAFailedLastPublishAreSentByTheNextWalk() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        order("o1", "on_ramp", "10.00", "t1", "reserved", t0, t0);
+        order("o2", "on_ramp", "11.00", "t2", "reserved", t0.minusSeconds(1), t0);   // 0Pools does not list t2
+        String ledger = ledger(null, entry("-10.00", "buy_debit", q("t1")));
+        pools.then("listLedger", 200, ledger).then("listLedger", 200, ledger);
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0)));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0)));
+        failSend.set(2);   // 1 = trade t1 after its page, 2 = the first finding of the walk's last publish
+
+        Exchange first = template.send("direct:reconciliation-walk", e -> { });
+        assertThat(first.getException()).isNotNull();
+        String run1 = scalar("SELECT run_id FROM reconciliation_finding WHERE subject = ?", "trade:" + id("t1"));
+        assertThat(scalar("SELECT finished_at IS NOT NULL FROM reconciliation_run WHERE run_id = ?", run1)).isEqualTo("t");
+        walk();   // the next walk: nothing new on 0Pools
+
+        assertThat(messages()).filteredOn(m -> m.get("kind").asText().equals("order_without_trade")
+                        && m.get("orderId").asText().equals(id("o2")))
+                .singleElement().satisfies(m -> assertThat(m.get("runId").asText()).isEqualTo(run1));
+        assertThat(scalar("SELECT count(*) FROM reconciliation_finding WHERE run_id = ? AND published_at IS NULL", run1))
+                .isEqualTo("0");
     }
 
     // --- helpers ---
