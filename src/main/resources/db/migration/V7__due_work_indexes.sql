@@ -24,5 +24,26 @@ ALTER TABLE settlement_event DROP CONSTRAINT settlement_event_source_chk;
 ALTER TABLE settlement_event ADD CONSTRAINT settlement_event_source_chk
     CHECK (source IN ('poll','webhook','transact','read'));
 
+-- Issue 8 §2: the ledger walk is incremental. It reads GET /pools/ledger (newest first) only down to the newest
+-- entry the last walk counted (ledger_stop_at, a fingerprint: the contract gives entries no id), adds the new
+-- entries to the totals per ref below and moves the watermark, in one transaction.
+ALTER TABLE reconciliation_cursor ADD COLUMN ledger_stop_at VARCHAR(128);
+CREATE TABLE reconciliation_ledger (
+    walk_name   VARCHAR(64)     NOT NULL,
+    ref         VARCHAR(128)    NOT NULL,              -- the quoteId of a buy (contract §8.4)
+    debits      INTEGER         NOT NULL DEFAULT 0,
+    debit       NUMERIC         NOT NULL DEFAULT 0,     -- sum of buy_debit deltas (negative), exact scale
+    refunds     INTEGER         NOT NULL DEFAULT 0,
+    refund      NUMERIC         NOT NULL DEFAULT 0,     -- sum of buy_refund deltas, exact scale
+    updated_at  TIMESTAMPTZ     NOT NULL DEFAULT now(),
+    PRIMARY KEY (walk_name, ref)
+);
+
+-- A trade re-checked by a later walk (recheck window) and matched exactly as before is stored for the run's
+-- counts but not sent again: same_as_run names the run whose finding said the same.
+ALTER TABLE reconciliation_finding ADD COLUMN same_as_run VARCHAR(64);
+CREATE INDEX reconciliation_finding_subject_idx ON reconciliation_finding (subject, id);
+
 -- the reconciliation outbox is drained across runs (a walk whose last publish failed is sent by the next one)
-CREATE INDEX reconciliation_finding_unpublished_idx ON reconciliation_finding (id) WHERE published_at IS NULL;
+CREATE INDEX reconciliation_finding_unpublished_idx ON reconciliation_finding (id)
+    WHERE published_at IS NULL AND same_as_run IS NULL;

@@ -65,12 +65,13 @@ public class ReconciliationWalk {
         }
     }
 
-    // --- ledger: all pages, indexed by ref ---
+    // --- ledger: newest first, down to the last walk's watermark ---
 
     public void startLedger(WalkState s) {
-        s.ledger = new LedgerIndex(clock.instant());
+        s.ledger = new LedgerIndex(clock.instant(), ref -> store.ledgerTotals(s.name, ref));
         s.ledgerCursor = null;
         s.ledgerHasMore = true;
+        s.ledgerNewest = null;
     }
 
     /** GET /pools/ledger, the next page. */
@@ -79,15 +80,31 @@ public class ReconciliationWalk {
                 + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor)));
     }
 
+    /** Counts the page's entries newer than the watermark; the watermark entry ends the ledger walk. */
     public void readLedgerPage(WalkState s, String body) throws Exception {
         JsonNode page = MAPPER.readTree(body);
-        page.path("entries").forEach(s.ledger::add);
+        for (JsonNode entry : page.path("entries")) {
+            String fingerprint = LedgerIndex.fingerprint(entry);
+            if (fingerprint.equals(s.ledgerStopAt)) {
+                s.ledgerHasMore = false;   // this entry and every older one were counted by an earlier walk
+                return;
+            }
+            if (s.ledgerNewest == null) {
+                s.ledgerNewest = fingerprint;
+            }
+            s.ledger.add(entry);
+        }
         String next = PoolsJson.text(page, "nextCursor");
         if (next != null && next.equals(s.ledgerCursor)) {
             throw new IllegalStateException("0Pools ledger returned the same cursor twice: " + next);
         }
         s.ledgerCursor = next;
         s.ledgerHasMore = next != null;
+    }
+
+    /** The new entries are read: add them to the persisted totals and move the watermark (one transaction). */
+    public void finishLedger(WalkState s) {
+        store.saveLedger(s.name, s.ledger.added(), s.ledgerNewest);
     }
 
     // --- trades: newest first, cursor persisted per page ---

@@ -212,6 +212,41 @@ class ReconciliationRoutesTest {
         assertThat(scalar("SELECT stop_at_id FROM reconciliation_cursor WHERE name = ?", walkName)).isEqualTo(id("t9"));
     }
 
+    /** Issue 8 §2: each walk reads the ledger only down to what the last one counted; its totals persist. */
+    @Test
+    void theLedgerWalkStopsAtTheLastEntryAlreadyCountedAndUnchangedMatchesAreNotResent() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        order("o1", "on_ramp", "10.00", "t1", "reserved", t0, t0);
+        String debit = entry("-10.00", "buy_debit", q("t1"));
+        String refund = "{\"delta\":\"10.00\",\"reason\":\"buy_refund\",\"ref\":\"" + q("t1")
+                + "\",\"createdAt\":\"2026-01-02T00:00:00Z\"}";
+        pools.then("listLedger", 200, ledger(null, debit, entry("1000.00", "payin_credit", "0P-REF")));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0)));
+        walk();
+        // t1 failed since: its refund is the one new ledger entry; the older page must not be read again
+        sql("UPDATE order_record SET trade_status = 'failed' WHERE order_id = ?", id("o1"));
+        forgetTradesWatermark();
+        pools.then("listLedger", 200, ledger("le_older", refund, debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "failed", "10.00", "10.73", t0)));
+        walk();
+        assertThat(pools.calls("listLedger")).as("stopped at the watermark entry, le_older not read").hasSize(2);
+        // nothing changed: a third walk re-checks t1, matches it as before and sends nothing
+        forgetTradesWatermark();
+        pools.then("listLedger", 200, ledger("le_older", refund, debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "failed", "10.00", "10.73", t0)));
+        walk();
+
+        assertThat(tradeQueries()).hasSize(3);
+        assertThat(pools.calls("listLedger")).hasSize(3);   // one page per walk
+        List<JsonNode> t1 = messages().stream().filter(m -> m.get("transactId").asText("").equals(id("t1"))).toList();
+        assertThat(t1).extracting(m -> m.get("kind").asText() + "/" + m.at("/status/theirs").asText())
+                .containsExactly("matched/reserved", "matched/failed");
+        assertThat(t1.get(1).at("/amounts/ledgerDebit").asText()).isEqualTo("-10.00");   // counted by the first walk
+        assertThat(t1.get(1).at("/amounts/ledgerRefund").asText()).isEqualTo("10.00");
+        assertThat(scalar("SELECT count(*) FROM reconciliation_finding WHERE subject = ?", "trade:" + id("t1")))
+                .isEqualTo("3");   // the third walk still counts it
+    }
+
     /** Issue 9 defect 7: the walk's last publish fails after the run closed; the next walk still sends its findings. */
     @Test
     void findingsOfAFailedLastPublishAreSentByTheNextWalk() throws Exception {
@@ -238,6 +273,11 @@ class ReconciliationRoutesTest {
     }
 
     // --- helpers ---
+
+    /** The next walk re-reads every trade (as the recheck window does for young ones); the ledger watermark stays. */
+    private void forgetTradesWatermark() throws Exception {
+        sql("UPDATE reconciliation_cursor SET stop_at_id = NULL, stop_at_created_at = NULL WHERE name = ?", walkName);
+    }
 
     private void walk() {
         Exchange done = template.send("direct:reconciliation-walk", e -> { });
