@@ -19,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The walk's steps (routes/reconciliation.camel.yaml); the walk state travels in exchange property reconWalk. Trades are walked newest first with the cursor persisted
- * after each fully processed page; a walk stops at the end of the list or at the first trade that the last
- * complete walk already covered (watermark) and that is older than the recheck window (younger trades can
- * still change status, so every walk looks at them again). Findings are stored first (deduplicated per run
+ * The walk's steps (routes/reconciliation.camel.yaml); the walk state travels in exchange property reconWalk.
+ * The ledger is read newest first down to the last walk's watermark. Trades are walked newest first with the
+ * cursor persisted after each fully processed page; a walk stops at the end of the list or at the first trade
+ * that the last complete walk already covered (watermark) and that is older than the recheck window (younger
+ * trades can still change status, so every walk looks at them again); a settled trade returned later is found
+ * by one read of the returned trades of the returned window. Findings are stored first (deduplicated per run
  * and subject) and published from the table (outbox), each with a broker duplicate id.
  */
 public class ReconciliationWalk {
@@ -146,6 +148,30 @@ public class ReconciliationWalk {
         s.pageCursor = hasMore ? next : s.pageCursor;
         s.tradesHasMore = hasMore;
         return toReconcile;
+    }
+
+    // --- returned trades: a late settled -> returned is re-reconciled by one read, not by re-walking days ---
+
+    /** GET /pools/trades?status=returned&created_after=<walk start - returned window>, the next page. */
+    public PoolsRequest returnedPageRequest(WalkState s) {
+        return PoolsRequest.get("listTrades", "/pools/trades", "status=returned&created_after="
+                + encode(s.startedAt.minus(settings.returnedWindow()).toString()) + "&limit=" + settings.tradesPageSize()
+                + (s.returnedCursor == null ? "" : "&cursor=" + encode(s.returnedCursor)));
+    }
+
+    /** The page's trades, all to reconcile (a trade this run already reconciled keeps its first finding). */
+    public List<JsonNode> readReturnedPage(WalkState s, String body) throws Exception {
+        JsonNode page = MAPPER.readTree(body);
+        List<JsonNode> trades = new ArrayList<>();
+        page.path("data").forEach(trades::add);
+        String next = PoolsJson.text(page, "nextCursor");
+        boolean hasMore = page.path("hasMore").asBoolean(false) && next != null;
+        if (hasMore && next.equals(s.returnedCursor)) {
+            throw new IllegalStateException("0Pools trades returned the same cursor twice: " + next);
+        }
+        s.returnedCursor = next;
+        s.returnedHasMore = hasMore;
+        return trades;
     }
 
     /** One trade of the page (split): compare and store its finding (a no-op when this run has it already). */

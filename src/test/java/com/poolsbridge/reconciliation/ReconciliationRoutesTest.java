@@ -40,6 +40,7 @@ class ReconciliationRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScriptedPools pools = new ScriptedPools();
+    private final ScriptedPools returnedReads = new ScriptedPools();
     private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String walkName = "unit-" + UUID.randomUUID().toString().substring(0, 8);
     /** reconciliation sends so far, and the number of the one that fails (0: none) */
@@ -60,15 +61,17 @@ class ReconciliationRoutesTest {
         props.put("reconciliation.walk-name", walkName);
         props.put("reconciliation.trades-page-size", "2");
         props.put("reconciliation.recheck-window-ms", "0");
+        props.put("reconciliation.returned-window-ms", "3600000");
         props.put("reconciliation.stuck-reserved-after-ms", String.valueOf(10L * 24 * 3600 * 1000));
         props.put("reconciliation.max-calls-per-second", "100");
         props.put("reconciliation.retry.initial-delay-ms", "10");
         app = new BridgeApplication(TestInfrastructure.get().settings("http://127.0.0.1:9/v1"), props);
         context = app.start();
         AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(e -> {
-            queries.add(e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).operation() + "?"
-                    + e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).query());
-            pools.process(e);
+            com.poolsbridge.pools.PoolsRequest request = e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class);
+            queries.add(request.operation() + "?" + request.query());
+            // the walk's read of returned trades has its own script, so the walk pages stay in order
+            (request.query() != null && request.query().startsWith("status=returned") ? returnedReads : pools).process(e);
         }));
         AdviceWith.adviceWith(context, "reconciliation-publish", a -> {
             a.mockEndpointsAndSkip("jms:.*");
@@ -91,6 +94,7 @@ class ReconciliationRoutesTest {
     @BeforeEach
     void reset() throws Exception {
         pools.reset();
+        returnedReads.reset();
         queries.clear();
         queue.reset();
         sends.set(0);
@@ -205,6 +209,7 @@ class ReconciliationRoutesTest {
         walk();
 
         assertThat(pools.calls("listTrades")).hasSize(2);   // stopped on the first page at t1
+        assertThat(returnedReads.calls("listTrades")).hasSize(2);   // and one read of returned trades per walk
         List<JsonNode> messages = messages().stream().filter(m -> m.get("transactId").asText("").startsWith(prefix)).toList();
         assertThat(messages).extracting(m -> m.get("transactId").asText() + "/" + m.get("kind").asText())
                 .containsExactly(id("t1") + "/matched", id("t9") + "/trade_unknown");
@@ -245,6 +250,31 @@ class ReconciliationRoutesTest {
         assertThat(t1.get(1).at("/amounts/ledgerRefund").asText()).isEqualTo("10.00");
         assertThat(scalar("SELECT count(*) FROM reconciliation_finding WHERE subject = ?", "trade:" + id("t1")))
                 .isEqualTo("3");   // the third walk still counts it
+    }
+
+    /** A trade returned after the walks passed it is reconciled again through the one read of returned trades. */
+    @Test
+    void aTradeReturnedBelowTheWatermarkIsReconciledByTheReturnedRead() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        order("o1", "on_ramp", "10.00", "t1", "settled", t0, t0);
+        String debit = entry("-10.00", "buy_debit", q("t1"));
+        pools.then("listLedger", 200, ledger(null, debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "settled", "10.00", "10.73", t0)));
+        walk();
+        sql("UPDATE order_record SET trade_status = 'returned' WHERE order_id = ?", id("o1"));
+        pools.then("listLedger", 200, ledger(null, "{\"delta\":\"10.00\",\"reason\":\"buy_refund\",\"ref\":\""
+                + q("t1") + "\",\"createdAt\":\"2026-01-02T00:00:00Z\"}", debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "returned", "10.00", "10.73", t0)));
+        returnedReads.then("listTrades", 200, page(false, trade("t1", "on_ramp", "returned", "10.00", "10.73", t0)));
+
+        walk();
+
+        assertThat(tradeQueries()).containsExactly("limit=2", "limit=2");   // the second walk stopped at t1 at once
+        assertThat(queries).filteredOn(q -> q.startsWith("listTrades?status=returned&created_after="))
+                .hasSize(2).allSatisfy(q -> assertThat(q).endsWith("&limit=2"));
+        List<JsonNode> t1 = messages().stream().filter(m -> m.get("transactId").asText("").equals(id("t1"))).toList();
+        assertThat(t1).extracting(m -> m.get("kind").asText() + "/" + m.at("/status/theirs").asText())
+                .containsExactly("matched/settled", "matched/returned");
     }
 
     /** Issue 9 defect 7: the walk's last publish fails after the run closed; the next walk still sends its findings. */
@@ -293,7 +323,8 @@ class ReconciliationRoutesTest {
     }
 
     private List<String> tradeQueries() {
-        return queries.stream().filter(q -> q.startsWith("listTrades?")).map(q -> q.substring("listTrades?".length())).toList();
+        return queries.stream().filter(q -> q.startsWith("listTrades?") && !q.startsWith("listTrades?status=returned"))
+                .map(q -> q.substring("listTrades?".length())).toList();
     }
 
     private void order(String orderId, String side, String amount, String trade, String tradeStatus, Instant created,

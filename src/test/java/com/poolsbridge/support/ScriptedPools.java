@@ -78,6 +78,7 @@ public class ScriptedPools implements Processor {
             case "createQuote" -> new Response(200, firmQuote("pq_test_" + Math.abs(path.hashCode()) + "_" + System.nanoTime(),
                     Instant.now().plusSeconds(15)), Map.of());
             case "transact" -> new Response(200, trade(quoteIdOf(request.body()), "reserved"), Map.of());
+            case "listTrades" -> new Response(200, "{\"data\":[],\"nextCursor\":null,\"hasMore\":false}", Map.of());
             default -> new Response(404, error(404, "not_found", "not_found"), Map.of());
         };
     }
