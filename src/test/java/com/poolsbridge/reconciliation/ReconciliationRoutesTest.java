@@ -56,7 +56,6 @@ class ReconciliationRoutesTest {
     @BeforeAll
     void startRoutes() throws Exception {
         Map<String, String> props = TestInfrastructure.fastRetries();
-        props.put("pools.capabilities-refresh-delay-ms", "3600000");
         props.put("reconciliation.initial-delay-ms", "3600000");
         props.put("reconciliation.walk-name", walkName);
         props.put("reconciliation.trades-page-size", "2");
