@@ -45,6 +45,7 @@ final class SettlementTestSupport {
         props.put("settlement.republish-after-ms", "1000");
         props.put("settlement.max-polls-per-second", "100");
         props.put("webhooks.retry-after-ms", "1000");
+        props.put("reconciliation.initial-delay-ms", "3600000");   // its list reads are not these tests' business
         return props;
     }
 
