@@ -164,6 +164,7 @@ public final class BridgeApplication implements AutoCloseable {
     private JmsPoolConnectionFactory connectionFactory(PropertiesComponent props) {
         String url = BrokerUrls.withDefaults(settings.brokerUrl(), Map.of(
                 "cacheDestinations", "true",
+                "consumerWindowSize", prop(props, "orders.consumer-window-size"),
                 "reconnectAttempts", prop(props, "broker.reconnect-attempts"),
                 "retryInterval", prop(props, "broker.retry-interval-ms"),
                 "retryIntervalMultiplier", "2",

@@ -89,7 +89,7 @@ public final class Demo {
             Map.entry("settlement.backoff-initial-ms", "500"),
             Map.entry("settlement.backoff-max-ms", "2000"),
             Map.entry("settlement.max-polls-per-second", "8"),
-            Map.entry("settlement.returned-watch-interval-ms", "1000"),
+            Map.entry("settlement.returned-read-interval-ms", "1000"),
             Map.entry("reconciliation.initial-delay-ms", "3000"),
             Map.entry("reconciliation.interval-ms", "3000"),
             // Ctrl-C on --keep-running: nothing in flight worth waiting 30 s for

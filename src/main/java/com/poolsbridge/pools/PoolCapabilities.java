@@ -14,8 +14,9 @@ import com.poolsbridge.order.LocalRejectionException;
 import com.poolsbridge.order.OrderRecord;
 
 /**
- * Cached per-pool capabilities (sides, networks, order limits of GET /pools/{id}/capabilities): refreshed on a schedule, when older than the TTL, and after
- * a quote fails validation (the pool's configuration may have changed without notice).
+ * Cached per-pool capabilities (sides, networks, order limits of GET /pools/{id}/capabilities): read when an order
+ * needs them and the cached copy is missing or older than the TTL, and again after a quote fails validation (the
+ * pool's configuration may have changed without notice). No timer: an idle pool costs no partner calls.
  */
 public class PoolCapabilities {
 

@@ -4,12 +4,15 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The 0Pools ledger of one walk, indexed by ref (= quoteId for buys, contract §8.3/§8.4). Deltas are summed
- * per ref and reason as BigDecimal; an entry without a parsable delta is kept as malformed, never as zero.
+ * The 0Pools ledger by ref (= quoteId for buys, contract §8.3/§8.4). A walk reads only the entries newer than
+ * the last walk's watermark; they are summed here per ref and reason as BigDecimal (an entry without a parsable
+ * delta is kept as malformed, never as zero), then added to the persisted totals with the new watermark in one
+ * transaction. Comparisons read the persisted totals, which then include everything read so far.
  */
 public final class LedgerIndex {
 
@@ -19,17 +22,26 @@ public final class LedgerIndex {
         public boolean any() {
             return debits + refunds > 0;
         }
+
+        Totals plus(Totals other) {
+            return new Totals(debits + other.debits, debit.add(other.debit), refunds + other.refunds,
+                    refund.add(other.refund));
+        }
     }
 
-    private final Map<String, Totals> byRef = new HashMap<>();
+    private final Map<String, Totals> added = new HashMap<>();
     private final Instant walkStartedAt;
+    private final Function<String, Totals> totals;
     private int entries;
     private int malformed;
 
-    public LedgerIndex(Instant walkStartedAt) {
+    /** @param totals the persisted totals of a ref (including this walk's entries once they are saved) */
+    public LedgerIndex(Instant walkStartedAt, Function<String, Totals> totals) {
         this.walkStartedAt = walkStartedAt;
+        this.totals = totals;
     }
 
+    /** A ledger entry this walk read for the first time. */
     public void add(JsonNode entry) {
         entries++;
         String ref = entry.path("ref").asText(null);
@@ -44,14 +56,18 @@ public final class LedgerIndex {
         if (ref == null || !(reason.equals("buy_debit") || reason.equals("buy_refund"))) {
             return; // payin_credit and other movements do not join to a trade
         }
-        Totals t = byRef.getOrDefault(ref, Totals.NONE);
-        byRef.put(ref, reason.equals("buy_debit")
-                ? new Totals(t.debits() + 1, t.debit().add(delta), t.refunds(), t.refund())
-                : new Totals(t.debits(), t.debit(), t.refunds() + 1, t.refund().add(delta)));
+        added.merge(ref, reason.equals("buy_debit")
+                ? new Totals(1, delta, 0, BigDecimal.ZERO)
+                : new Totals(0, BigDecimal.ZERO, 1, delta), Totals::plus);
+    }
+
+    /** The sums of this walk's new entries, per ref, to be added to the persisted totals. */
+    public Map<String, Totals> added() {
+        return Map.copyOf(added);
     }
 
     public Totals of(String ref) {
-        return ref == null ? Totals.NONE : byRef.getOrDefault(ref, Totals.NONE);
+        return ref == null ? Totals.NONE : totals.apply(ref);
     }
 
     /** When this snapshot started to be read: trades created later may not have their entries in it yet. */
@@ -59,11 +75,31 @@ public final class LedgerIndex {
         return walkStartedAt;
     }
 
+    /** Entries read by this walk (the new ones only). */
     public int entries() {
         return entries;
     }
 
     public int malformed() {
         return malformed;
+    }
+
+    /**
+     * An entry's identity for the watermark: its {@code id} when 0Pools sends one, else what the contract's
+     * entry carries (createdAt, reason, ref, delta). Two entries equal in all four are indistinguishable to us.
+     */
+    static String fingerprint(JsonNode entry) {
+        String id = entry.path("id").asText(null);
+        if (id != null) {
+            return "id:" + id;
+        }
+        String key = entry.path("createdAt").asText("") + "|" + entry.path("reason").asText("") + "|"
+                + entry.path("ref").asText("") + "|" + entry.path("delta").asText("");
+        try {
+            return "fp:" + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -56,12 +56,14 @@ public class ReconciliationStore {
                     String runId = rs.getString("run_id");
                     String stopAtId = rs.getString("stop_at_id");
                     Instant stopAt = instant(rs, "stop_at_created_at");
+                    String ledgerStopAt = rs.getString("ledger_stop_at");
                     if (runId != null) {
                         state = new WalkState(name, runId, startedAt(c, runId), true, rs.getString("page_cursor"),
                                 rs.getInt("pages"), rs.getString("walk_newest_id"), instant(rs, "walk_newest_created_at"),
-                                instant(rs, "walk_oldest_created_at"), stopAtId, stopAt);
+                                instant(rs, "walk_oldest_created_at"), stopAtId, stopAt, ledgerStopAt);
                     } else {
-                        state = new WalkState(name, newRunId, now, false, null, 0, null, null, null, stopAtId, stopAt);
+                        state = new WalkState(name, newRunId, now, false, null, 0, null, null, null, stopAtId, stopAt,
+                                ledgerStopAt);
                     }
                 }
             }
@@ -122,22 +124,72 @@ public class ReconciliationStore {
         }
     }
 
-    /** Stores the finding unless this run already has one for its subject; true when stored now. */
+    /**
+     * Stores the finding unless this run already has one for its subject; true when stored now. A matched trade
+     * whose latest earlier finding was matched with the same statuses is stored with same_as_run (counted, not
+     * sent again): only news goes to the queue.
+     */
     public boolean record(String runId, Finding f, Instant now) {
         return update("""
                 INSERT INTO reconciliation_finding (run_id, subject, kind, order_id, transact_id, quote_id, pool_id,
-                    status_ours, status_theirs, differences, message_json, found_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, subject) DO NOTHING""",
+                    status_ours, status_theirs, differences, message_json, found_at, same_as_run)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    (SELECT CASE WHEN ? = 'matched' AND p.kind = 'matched' AND p.status_ours IS NOT DISTINCT FROM ?
+                                      AND p.status_theirs IS NOT DISTINCT FROM ? THEN p.run_id END
+                     FROM reconciliation_finding p WHERE p.subject = ? AND p.run_id <> ? ORDER BY p.id DESC LIMIT 1))
+                ON CONFLICT (run_id, subject) DO NOTHING""",
                 runId, f.subject(), f.kind().name(), f.orderId(), f.transactId(), f.quoteId(), f.poolId(),
-                f.statusOurs(), f.statusTheirs(), f.differencesText(), f.toJson(runId, now), Timestamp.from(now)) == 1;
+                f.statusOurs(), f.statusTheirs(), f.differencesText(), f.toJson(runId, now), Timestamp.from(now),
+                f.kind().name(), f.statusOurs(), f.statusTheirs(), f.subject(), runId) == 1;
     }
 
-    public List<Outgoing> unpublished(String runId, int max) {
+    /** The persisted ledger totals of one ref (every entry counted by this walk name so far). */
+    public LedgerIndex.Totals ledgerTotals(String name, String ref) {
+        return Jdbc.queryOne(dataSource,
+                "SELECT debits, debit, refunds, refund FROM reconciliation_ledger WHERE walk_name = ? AND ref = ?",
+                rs -> new LedgerIndex.Totals(rs.getInt(1), rs.getBigDecimal(2), rs.getInt(3), rs.getBigDecimal(4)),
+                name, ref).orElse(LedgerIndex.Totals.NONE);
+    }
+
+    /** Adds the walk's new ledger entries to the totals and moves the ledger watermark, in one transaction. */
+    public void saveLedger(String name, Map<String, LedgerIndex.Totals> added, String newest) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Map.Entry<String, LedgerIndex.Totals> e : added.entrySet()) {
+                    LedgerIndex.Totals t = e.getValue();
+                    exec(c, """
+                            INSERT INTO reconciliation_ledger (walk_name, ref, debits, debit, refunds, refund)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (walk_name, ref) DO UPDATE SET debits = reconciliation_ledger.debits + EXCLUDED.debits,
+                                debit = reconciliation_ledger.debit + EXCLUDED.debit,
+                                refunds = reconciliation_ledger.refunds + EXCLUDED.refunds,
+                                refund = reconciliation_ledger.refund + EXCLUDED.refund, updated_at = now()""",
+                            name, e.getKey(), t.debits(), t.debit(), t.refunds(), t.refund());
+                }
+                if (newest != null) {
+                    exec(c, "UPDATE reconciliation_cursor SET ledger_stop_at = ? WHERE name = ?", newest, name);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot save the ledger of walk " + name, e);
+        }
+    }
+
+    /**
+     * The oldest stored findings not yet sent, of any run: a walk whose last publish failed after its run closed
+     * has its findings sent by the next walk (index reconciliation_finding_unpublished_idx).
+     */
+    public List<Outgoing> unpublished(int max) {
         return Jdbc.query(dataSource, """
                 SELECT id, run_id, subject, kind, order_id, message_json FROM reconciliation_finding
-                WHERE run_id = ? AND published_at IS NULL ORDER BY id LIMIT ?""",
+                WHERE published_at IS NULL AND same_as_run IS NULL ORDER BY id LIMIT ?""",
                 rs -> new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)), runId, max);
+                        rs.getString(5), rs.getString(6)), max);
     }
 
     public void markPublished(long id) {

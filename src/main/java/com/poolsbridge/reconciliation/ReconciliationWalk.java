@@ -19,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The walk's steps (routes/reconciliation.camel.yaml); the walk state travels in exchange property reconWalk. Trades are walked newest first with the cursor persisted
- * after each fully processed page; a walk stops at the end of the list or at the first trade that the last
- * complete walk already covered (watermark) and that is older than the recheck window (younger trades can
- * still change status, so every walk looks at them again). Findings are stored first (deduplicated per run
+ * The walk's steps (routes/reconciliation.camel.yaml); the walk state travels in exchange property reconWalk.
+ * The ledger is read newest first down to the last walk's watermark. Trades are walked newest first with the
+ * cursor persisted after each fully processed page; a walk stops at the end of the list or at the first trade
+ * that the last complete walk already covered (watermark) and that is older than the recheck window (younger
+ * trades can still change status, so every walk looks at them again); a settled trade returned later is found
+ * by one read of the returned trades of the returned window. Findings are stored first (deduplicated per run
  * and subject) and published from the table (outbox), each with a broker duplicate id.
  */
 public class ReconciliationWalk {
@@ -65,12 +67,13 @@ public class ReconciliationWalk {
         }
     }
 
-    // --- ledger: all pages, indexed by ref ---
+    // --- ledger: newest first, down to the last walk's watermark ---
 
     public void startLedger(WalkState s) {
-        s.ledger = new LedgerIndex(clock.instant());
+        s.ledger = new LedgerIndex(clock.instant(), ref -> store.ledgerTotals(s.name, ref));
         s.ledgerCursor = null;
         s.ledgerHasMore = true;
+        s.ledgerNewest = null;
     }
 
     /** GET /pools/ledger, the next page. */
@@ -79,15 +82,31 @@ public class ReconciliationWalk {
                 + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor)));
     }
 
+    /** Counts the page's entries newer than the watermark; the watermark entry ends the ledger walk. */
     public void readLedgerPage(WalkState s, String body) throws Exception {
         JsonNode page = MAPPER.readTree(body);
-        page.path("entries").forEach(s.ledger::add);
+        for (JsonNode entry : page.path("entries")) {
+            String fingerprint = LedgerIndex.fingerprint(entry);
+            if (fingerprint.equals(s.ledgerStopAt)) {
+                s.ledgerHasMore = false;   // this entry and every older one were counted by an earlier walk
+                return;
+            }
+            if (s.ledgerNewest == null) {
+                s.ledgerNewest = fingerprint;
+            }
+            s.ledger.add(entry);
+        }
         String next = PoolsJson.text(page, "nextCursor");
         if (next != null && next.equals(s.ledgerCursor)) {
             throw new IllegalStateException("0Pools ledger returned the same cursor twice: " + next);
         }
         s.ledgerCursor = next;
         s.ledgerHasMore = next != null;
+    }
+
+    /** The new entries are read: add them to the persisted totals and move the watermark (one transaction). */
+    public void finishLedger(WalkState s) {
+        store.saveLedger(s.name, s.ledger.added(), s.ledgerNewest);
     }
 
     // --- trades: newest first, cursor persisted per page ---
@@ -129,6 +148,30 @@ public class ReconciliationWalk {
         s.pageCursor = hasMore ? next : s.pageCursor;
         s.tradesHasMore = hasMore;
         return toReconcile;
+    }
+
+    // --- returned trades: a late settled -> returned is re-reconciled by one read, not by re-walking days ---
+
+    /** GET /pools/trades?status=returned&created_after=<walk start - returned window>, the next page. */
+    public PoolsRequest returnedPageRequest(WalkState s) {
+        return PoolsRequest.get("listTrades", "/pools/trades", "status=returned&created_after="
+                + encode(s.startedAt.minus(settings.returnedWindow()).toString()) + "&limit=" + settings.tradesPageSize()
+                + (s.returnedCursor == null ? "" : "&cursor=" + encode(s.returnedCursor)));
+    }
+
+    /** The page's trades, all to reconcile (a trade this run already reconciled keeps its first finding). */
+    public List<JsonNode> readReturnedPage(WalkState s, String body) throws Exception {
+        JsonNode page = MAPPER.readTree(body);
+        List<JsonNode> trades = new ArrayList<>();
+        page.path("data").forEach(trades::add);
+        String next = PoolsJson.text(page, "nextCursor");
+        boolean hasMore = page.path("hasMore").asBoolean(false) && next != null;
+        if (hasMore && next.equals(s.returnedCursor)) {
+            throw new IllegalStateException("0Pools trades returned the same cursor twice: " + next);
+        }
+        s.returnedCursor = next;
+        s.returnedHasMore = hasMore;
+        return trades;
     }
 
     /** One trade of the page (split): compare and store its finding (a no-op when this run has it already). */
@@ -182,9 +225,9 @@ public class ReconciliationWalk {
 
     // --- outbox ---
 
-    /** The next batch of stored, unpublished findings of the run. */
-    public List<ReconciliationStore.Outgoing> unpublished(WalkState s) {
-        return store.unpublished(s.runId, settings.publishBatch());
+    /** The next batch of stored, unpublished findings, this run's and any earlier run's whose publish failed. */
+    public List<ReconciliationStore.Outgoing> unpublished() {
+        return store.unpublished(settings.publishBatch());
     }
 
     /** A full batch means there may be more to publish. */

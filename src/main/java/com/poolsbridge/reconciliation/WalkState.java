@@ -22,6 +22,8 @@ public final class WalkState {
     // watermark of the last complete walk
     final String stopAtId;
     final Instant stopAtCreatedAt;
+    // ledger watermark: fingerprint of the newest entry already counted (LedgerIndex.fingerprint)
+    final String ledgerStopAt;
 
     // this tick
     boolean tradesHasMore = true;
@@ -30,9 +32,14 @@ public final class WalkState {
     LedgerIndex ledger;
     String ledgerCursor;
     boolean ledgerHasMore = true;
+    String ledgerNewest;
+    // read of the returned trades of the returned window (this tick, not persisted)
+    String returnedCursor;
+    boolean returnedHasMore = true;
 
     WalkState(String name, String runId, Instant startedAt, boolean resumed, String pageCursor, int pages,
-              String newestId, Instant newestCreatedAt, Instant oldestCreatedAt, String stopAtId, Instant stopAtCreatedAt) {
+              String newestId, Instant newestCreatedAt, Instant oldestCreatedAt, String stopAtId, Instant stopAtCreatedAt,
+              String ledgerStopAt) {
         this.name = name;
         this.runId = runId;
         this.startedAt = startedAt;
@@ -44,10 +51,15 @@ public final class WalkState {
         this.oldestCreatedAt = oldestCreatedAt;
         this.stopAtId = stopAtId;
         this.stopAtCreatedAt = stopAtCreatedAt;
+        this.ledgerStopAt = ledgerStopAt;
     }
 
     public String runId() {
         return runId;
+    }
+
+    public boolean returnedHasMore() {
+        return returnedHasMore;
     }
 
     public boolean ledgerHasMore() {

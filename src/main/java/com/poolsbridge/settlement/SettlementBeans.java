@@ -3,6 +3,7 @@ package com.poolsbridge.settlement;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +52,6 @@ public final class SettlementBeans {
 
     private static void bindAll(CamelContext context, PropertiesComponent props, DataSource dataSource, Clock clock,
                                 BridgeSettings settings) throws Exception {
-        SettlementStore store = new SettlementStore(dataSource);
         SettlementSettings s = new SettlementSettings(
                 Integer.parseInt(prop(props, "settlement.batch-size")),
                 Long.parseLong(prop(props, "settlement.initial-delay-ms")),
@@ -59,10 +59,12 @@ public final class SettlementBeans {
                 Double.parseDouble(prop(props, "settlement.backoff-multiplier")),
                 Long.parseLong(prop(props, "settlement.backoff-max-ms")),
                 Long.parseLong(prop(props, "settlement.returned-watch-ms")),
-                Long.parseLong(prop(props, "settlement.returned-watch-interval-ms")),
+                Arrays.stream(props.resolveProperty("settlement.returned-fallback-polls").orElse("").split(","))
+                        .map(String::trim).filter(d -> !d.isEmpty()).map(Duration::parse).toList(),
                 Long.parseLong(prop(props, "settlement.stuck-after-ms")),
                 Long.parseLong(prop(props, "settlement.republish-after-ms")),
                 Long.parseLong(prop(props, "webhooks.retry-after-ms")));
+        SettlementStore store = new SettlementStore(dataSource, s);
         SettlementPoller poller = new SettlementPoller(store, s, clock, () -> meterRegistry(context));
         Set<String> headers = new LinkedHashSet<>();
         headers.add(prop(props, "webhooks.signature-header"));

@@ -1,8 +1,11 @@
 package com.poolsbridge.settlement;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -16,14 +19,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The settlement poller's steps (routes/settlement-poller.camel.yaml): due trades, one poll's outcome, stuck
- * trades and re-publishing. A polled status becomes a settlement only on a legal forward transition; each
- * (transactId, status) produces one settlement_event row and therefore one message on pools.settlements.
+ * The settlement poller's steps (routes/settlement-poller.camel.yaml): due trades, one poll's outcome, trades
+ * recorded terminal, the returned read, stuck trades and re-publishing. An observed status becomes a settlement
+ * only on a legal forward transition; each (transactId, status) produces one settlement_event row and therefore
+ * one message on pools.settlements.
  */
 public class SettlementPoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettlementPoller.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** the trades list filters on 0Pools' createdAt, the watch on our reserved_at: allow for the two clocks */
+    private static final long RETURNED_READ_MARGIN_MS = 600_000;
+    /** the contract's maximum page */
+    private static final int RETURNED_PAGE_SIZE = 100;
 
     private final SettlementStore store;
     private final SettlementSettings settings;
@@ -83,8 +91,7 @@ public class SettlementPoller {
         } else {
             out = apply(transactId, observed, trade, "poll", requestId, null, instant(trade.path("updatedAt").asText(null)));
         }
-        store.polled(due.orderId(), null, settings.backoffInitialMs(), settings.backoffMultiplier(),
-                settings.backoffMaxMs(), settings.watchIntervalMs());
+        store.polled(due.orderId(), null);
         if (cycle != null) {
             cycle.countPoll();
             if ("0".equals(rateRemaining)) {
@@ -106,9 +113,7 @@ public class SettlementPoller {
         }
         LOG.warn("poll of trade {} (order {}) failed, backing off: {}", due.transactId(), due.orderId(),
                 e == null ? "unknown" : e.getMessage());
-        store.polled(due.orderId(), e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage(),
-                settings.backoffInitialMs(), settings.backoffMultiplier(), settings.backoffMaxMs(),
-                settings.watchIntervalMs());
+        store.polled(due.orderId(), e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage());
         if (cycle != null) {
             cycle.countPoll();
         }
@@ -118,18 +123,70 @@ public class SettlementPoller {
     private List<Publication> apply(String transactId, String observed, JsonNode trade, String source, String requestId,
                                     String eventId, Instant occurredAt) {
         SettlementStore.Applied applied = store.apply(transactId, observed, trade.toString(), source, requestId,
-                eventId, occurredAt, settings.watchMs(),
-                (orderId, previous) -> SettlementMessages.settlement(orderId, trade, observed, previous, source, requestId, eventId, occurredAt));
+                eventId, occurredAt,
+                (orderId, status, previous) -> SettlementMessages.settlement(orderId, trade, status, previous, source, requestId, eventId, occurredAt));
         switch (applied.result()) {
             case ILLEGAL -> LOG.warn("{}: illegal transition {} -> {} of trade {} (order {}) ignored (request {})",
                     source, applied.previousStatus(), observed, transactId, applied.orderId(), requestId);
-            case UNKNOWN_TRADE -> LOG.warn("{}: status {} for unknown trade {} ignored (request {})", source, observed,
-                    transactId, requestId);
+            case UNKNOWN_TRADE -> {
+                if (!"read".equals(source)) {   // a list read may name trades no order of ours is watching
+                    LOG.warn("{}: status {} for unknown trade {} ignored (request {})", source, observed, transactId, requestId);
+                }
+            }
             case APPLIED -> LOG.info("trade {} (order {}) {} -> {} seen by {} (request {})", transactId,
                     applied.orderId(), applied.previousStatus(), observed, source, requestId);
             default -> { }
         }
-        return applied.publication() == null ? List.of() : List.of(applied.publication());
+        return applied.publications();
+    }
+
+    // --- trades recorded terminal by the order route ---
+
+    /**
+     * Settlements owed for trades that were already terminal when the order route recorded them (transact or the
+     * lookup answered settled/failed/…): applied from the recorded trade, no 0Pools call needed.
+     */
+    public List<Publication> settleRecorded() throws Exception {
+        List<Publication> out = new ArrayList<>();
+        for (SettlementStore.RecordedTerminal t : store.recordedTerminal(settings.batchSize())) {
+            JsonNode trade = t.tradeJson() == null ? MAPPER.createObjectNode() : MAPPER.readTree(t.tradeJson());
+            out.addAll(apply(t.transactId(), t.status(), trade, "transact", null, null,
+                    instant(trade.path("updatedAt").asText(null))));
+        }
+        return out;
+    }
+
+    // --- returned detection: one list read per interval for every watched trade ---
+
+    /** A returned read, or null when no settled trade is watched (then the read would only spend budget). */
+    public ReturnedRead newReturnedRead() {
+        return store.oldestWatched(RETURNED_READ_MARGIN_MS).map(ReturnedRead::new).orElse(null);
+    }
+
+    /** GET /pools/trades?status=returned&created_after=… (100 per page, newest first), the next page. */
+    public PoolsRequest returnedPageRequest(ReturnedRead read) {
+        return PoolsRequest.get("listTrades", "/pools/trades", "status=returned&created_after="
+                + encode(read.createdAfter().toString()) + "&limit=" + RETURNED_PAGE_SIZE
+                + (read.cursor() == null ? "" : "&cursor=" + encode(read.cursor())));
+    }
+
+    /** Applies settled → returned for every listed trade we watch; the rest of the page is someone else's. */
+    public List<Publication> applyReturnedPage(ReturnedRead read, String body, String requestId) throws Exception {
+        JsonNode page = MAPPER.readTree(body);
+        List<Publication> out = new ArrayList<>();
+        for (JsonNode trade : page.path("data")) {
+            String transactId = trade.path("transactId").asText(null);
+            if (transactId != null && "returned".equals(trade.path("status").asText(null))) {
+                out.addAll(apply(transactId, "returned", trade, "read", requestId, null,
+                        instant(trade.path("updatedAt").asText(null))));
+            }
+        }
+        read.next(page.path("hasMore").asBoolean(false) ? page.path("nextCursor").asText(null) : null);
+        return out;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private Instant instant(String iso) {

@@ -1,5 +1,6 @@
 package com.poolsbridge.settlement;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,8 +24,18 @@ public final class TradeTransitions {
         return status != null && TERMINAL.contains(status);
     }
 
-    /** The status a terminal status legally comes from (for a trade first seen already terminal). */
-    public static String predecessor(String status) {
-        return "returned".equals(status) ? "settled" : "reserved";
+    /**
+     * The forward steps from {@code from} to {@code to}, each of which gets its own settlement: one step for a
+     * legal move, two for reserved→returned (the trade settled and was returned between two observations, so
+     * settled happened too), none for anything else (backwards, sideways, unknown).
+     */
+    public static List<String> steps(String from, String to) {
+        if (legal(from, to)) {
+            return List.of(to);
+        }
+        if ("reserved".equals(from) && "returned".equals(to)) {
+            return List.of("settled", "returned");
+        }
+        return List.of();
     }
 }

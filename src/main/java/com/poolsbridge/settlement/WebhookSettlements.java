@@ -46,8 +46,8 @@ public class WebhookSettlements {
         }
         String occurred = event.path("occurredAt").asText(event.path("updatedAt").asText(null));
         SettlementStore.Applied applied = store.apply(transactId, status, null, "webhook", null, eventId,
-                instant(occurred), settings.watchMs(),
-                (orderId, previous) -> SettlementMessages.settlement(orderId, event, status, previous, "webhook", null, eventId, instant(occurred)));
+                instant(occurred),
+                (orderId, step, previous) -> SettlementMessages.settlement(orderId, event, step, previous, "webhook", null, eventId, instant(occurred)));
         String outcome = switch (applied.result()) {
             case APPLIED -> "applied";
             case ALREADY -> "duplicate";
@@ -61,7 +61,7 @@ public class WebhookSettlements {
                     applied.previousStatus(), status, transactId, applied.orderId());
         }
         store.webhookProcessed(eventId, outcome);
-        return applied.publication() == null ? List.of() : List.of(applied.publication());
+        return applied.publications();
     }
 
     public List<String> pendingWebhooks() {

@@ -40,8 +40,12 @@ class ReconciliationRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScriptedPools pools = new ScriptedPools();
+    private final ScriptedPools returnedReads = new ScriptedPools();
     private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String walkName = "unit-" + UUID.randomUUID().toString().substring(0, 8);
+    /** reconciliation sends so far, and the number of the one that fails (0: none) */
+    private final java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger failSend = new java.util.concurrent.atomic.AtomicInteger();
     private BridgeApplication app;
     private CamelContext context;
     private ProducerTemplate template;
@@ -52,22 +56,30 @@ class ReconciliationRoutesTest {
     @BeforeAll
     void startRoutes() throws Exception {
         Map<String, String> props = TestInfrastructure.fastRetries();
-        props.put("pools.capabilities-refresh-delay-ms", "3600000");
         props.put("reconciliation.initial-delay-ms", "3600000");
         props.put("reconciliation.walk-name", walkName);
         props.put("reconciliation.trades-page-size", "2");
         props.put("reconciliation.recheck-window-ms", "0");
+        props.put("reconciliation.returned-window-ms", "3600000");
         props.put("reconciliation.stuck-reserved-after-ms", String.valueOf(10L * 24 * 3600 * 1000));
         props.put("reconciliation.max-calls-per-second", "100");
         props.put("reconciliation.retry.initial-delay-ms", "10");
         app = new BridgeApplication(TestInfrastructure.get().settings("http://127.0.0.1:9/v1"), props);
         context = app.start();
         AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(e -> {
-            queries.add(e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).operation() + "?"
-                    + e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class).query());
-            pools.process(e);
+            com.poolsbridge.pools.PoolsRequest request = e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class);
+            queries.add(request.operation() + "?" + request.query());
+            // the walk's read of returned trades has its own script, so the walk pages stay in order
+            (request.query() != null && request.query().startsWith("status=returned") ? returnedReads : pools).process(e);
         }));
-        AdviceWith.adviceWith(context, "reconciliation-publish", a -> a.mockEndpointsAndSkip("jms:.*"));
+        AdviceWith.adviceWith(context, "reconciliation-publish", a -> {
+            a.mockEndpointsAndSkip("jms:.*");
+            a.weaveById("reconciliation-send").before().process(e -> {
+                if (sends.incrementAndGet() == failSend.get()) {
+                    throw new jakarta.jms.JMSException("scripted: broker unavailable");
+                }
+            });
+        });
         template = context.createProducerTemplate();
         queue = context.getEndpoint("mock:jms:queue:pools.reconciliation", MockEndpoint.class);
         dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
@@ -81,8 +93,11 @@ class ReconciliationRoutesTest {
     @BeforeEach
     void reset() throws Exception {
         pools.reset();
+        returnedReads.reset();
         queries.clear();
         queue.reset();
+        sends.set(0);
+        failSend.set(0);
         prefix = "u" + UUID.randomUUID().toString().substring(0, 6);
         sql("DELETE FROM reconciliation_cursor WHERE name = ?", walkName);
     }
@@ -193,6 +208,7 @@ class ReconciliationRoutesTest {
         walk();
 
         assertThat(pools.calls("listTrades")).hasSize(2);   // stopped on the first page at t1
+        assertThat(returnedReads.calls("listTrades")).hasSize(2);   // and one read of returned trades per walk
         List<JsonNode> messages = messages().stream().filter(m -> m.get("transactId").asText("").startsWith(prefix)).toList();
         assertThat(messages).extracting(m -> m.get("transactId").asText() + "/" + m.get("kind").asText())
                 .containsExactly(id("t1") + "/matched", id("t9") + "/trade_unknown");
@@ -200,7 +216,97 @@ class ReconciliationRoutesTest {
         assertThat(scalar("SELECT stop_at_id FROM reconciliation_cursor WHERE name = ?", walkName)).isEqualTo(id("t9"));
     }
 
+    /** Issue 8 §2: each walk reads the ledger only down to what the last one counted; its totals persist. */
+    @Test
+    void theLedgerWalkStopsAtTheLastEntryAlreadyCountedAndUnchangedMatchesAreNotResent() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        order("o1", "on_ramp", "10.00", "t1", "reserved", t0, t0);
+        String debit = entry("-10.00", "buy_debit", q("t1"));
+        String refund = "{\"delta\":\"10.00\",\"reason\":\"buy_refund\",\"ref\":\"" + q("t1")
+                + "\",\"createdAt\":\"2026-01-02T00:00:00Z\"}";
+        pools.then("listLedger", 200, ledger(null, debit, entry("1000.00", "payin_credit", "0P-REF")));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0)));
+        walk();
+        // t1 failed since: its refund is the one new ledger entry; the older page must not be read again
+        sql("UPDATE order_record SET trade_status = 'failed' WHERE order_id = ?", id("o1"));
+        forgetTradesWatermark();
+        pools.then("listLedger", 200, ledger("le_older", refund, debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "failed", "10.00", "10.73", t0)));
+        walk();
+        assertThat(pools.calls("listLedger")).as("stopped at the watermark entry, le_older not read").hasSize(2);
+        // nothing changed: a third walk re-checks t1, matches it as before and sends nothing
+        forgetTradesWatermark();
+        pools.then("listLedger", 200, ledger("le_older", refund, debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "failed", "10.00", "10.73", t0)));
+        walk();
+
+        assertThat(tradeQueries()).hasSize(3);
+        assertThat(pools.calls("listLedger")).hasSize(3);   // one page per walk
+        List<JsonNode> t1 = messages().stream().filter(m -> m.get("transactId").asText("").equals(id("t1"))).toList();
+        assertThat(t1).extracting(m -> m.get("kind").asText() + "/" + m.at("/status/theirs").asText())
+                .containsExactly("matched/reserved", "matched/failed");
+        assertThat(t1.get(1).at("/amounts/ledgerDebit").asText()).isEqualTo("-10.00");   // counted by the first walk
+        assertThat(t1.get(1).at("/amounts/ledgerRefund").asText()).isEqualTo("10.00");
+        assertThat(scalar("SELECT count(*) FROM reconciliation_finding WHERE subject = ?", "trade:" + id("t1")))
+                .isEqualTo("3");   // the third walk still counts it
+    }
+
+    /** A trade returned after the walks passed it is reconciled again through the one read of returned trades. */
+    @Test
+    void aTradeReturnedBelowTheWatermarkIsReconciledByTheReturnedRead() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        order("o1", "on_ramp", "10.00", "t1", "settled", t0, t0);
+        String debit = entry("-10.00", "buy_debit", q("t1"));
+        pools.then("listLedger", 200, ledger(null, debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "settled", "10.00", "10.73", t0)));
+        walk();
+        sql("UPDATE order_record SET trade_status = 'returned' WHERE order_id = ?", id("o1"));
+        pools.then("listLedger", 200, ledger(null, "{\"delta\":\"10.00\",\"reason\":\"buy_refund\",\"ref\":\""
+                + q("t1") + "\",\"createdAt\":\"2026-01-02T00:00:00Z\"}", debit));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "returned", "10.00", "10.73", t0)));
+        returnedReads.then("listTrades", 200, page(false, trade("t1", "on_ramp", "returned", "10.00", "10.73", t0)));
+
+        walk();
+
+        assertThat(tradeQueries()).containsExactly("limit=2", "limit=2");   // the second walk stopped at t1 at once
+        assertThat(queries).filteredOn(q -> q.startsWith("listTrades?status=returned&created_after="))
+                .hasSize(2).allSatisfy(q -> assertThat(q).endsWith("&limit=2"));
+        List<JsonNode> t1 = messages().stream().filter(m -> m.get("transactId").asText("").equals(id("t1"))).toList();
+        assertThat(t1).extracting(m -> m.get("kind").asText() + "/" + m.at("/status/theirs").asText())
+                .containsExactly("matched/settled", "matched/returned");
+    }
+
+    /** Issue 9 defect 7: the walk's last publish fails after the run closed; the next walk still sends its findings. */
+    @Test
+    void findingsOfAFailedLastPublishAreSentByTheNextWalk() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        order("o1", "on_ramp", "10.00", "t1", "reserved", t0, t0);
+        order("o2", "on_ramp", "11.00", "t2", "reserved", t0.minusSeconds(1), t0);   // 0Pools does not list t2
+        String ledger = ledger(null, entry("-10.00", "buy_debit", q("t1")));
+        pools.then("listLedger", 200, ledger).then("listLedger", 200, ledger);
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0)));
+        pools.then("listTrades", 200, page(false, trade("t1", "on_ramp", "reserved", "10.00", "10.73", t0)));
+        failSend.set(2);   // 1 = trade t1 after its page, 2 = the first finding of the walk's last publish
+
+        Exchange first = template.send("direct:reconciliation-walk", e -> { });
+        assertThat(first.getException()).isNotNull();
+        String run1 = scalar("SELECT run_id FROM reconciliation_finding WHERE subject = ?", "trade:" + id("t1"));
+        assertThat(scalar("SELECT finished_at IS NOT NULL FROM reconciliation_run WHERE run_id = ?", run1)).isEqualTo("t");
+        walk();   // the next walk: nothing new on 0Pools
+
+        assertThat(messages()).filteredOn(m -> m.get("kind").asText().equals("order_without_trade")
+                        && m.get("orderId").asText().equals(id("o2")))
+                .singleElement().satisfies(m -> assertThat(m.get("runId").asText()).isEqualTo(run1));
+        assertThat(scalar("SELECT count(*) FROM reconciliation_finding WHERE run_id = ? AND published_at IS NULL", run1))
+                .isEqualTo("0");
+    }
+
     // --- helpers ---
+
+    /** The next walk re-reads every trade (as the recheck window does for young ones); the ledger watermark stays. */
+    private void forgetTradesWatermark() throws Exception {
+        sql("UPDATE reconciliation_cursor SET stop_at_id = NULL, stop_at_created_at = NULL WHERE name = ?", walkName);
+    }
 
     private void walk() {
         Exchange done = template.send("direct:reconciliation-walk", e -> { });
@@ -216,7 +322,8 @@ class ReconciliationRoutesTest {
     }
 
     private List<String> tradeQueries() {
-        return queries.stream().filter(q -> q.startsWith("listTrades?")).map(q -> q.substring("listTrades?".length())).toList();
+        return queries.stream().filter(q -> q.startsWith("listTrades?") && !q.startsWith("listTrades?status=returned"))
+                .map(q -> q.substring("listTrades?".length())).toList();
     }
 
     private void order(String orderId, String side, String amount, String trade, String tradeStatus, Instant created,

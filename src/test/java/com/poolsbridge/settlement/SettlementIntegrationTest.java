@@ -104,6 +104,27 @@ class SettlementIntegrationTest {
                 .hasSize(3).allSatisfy(row -> assertThat(row.get("published_at")).isNotNull());
     }
 
+    /** Issue 8 §2: over its whole watch window a settled order costs quote + transact + the polls the server needs. */
+    @Test
+    void aSettledOrderCostsItsQuoteItsTransactAndTheServersPollsOnly() throws Exception {
+        harness.sandbox().clearJournal();
+        String orderId = placeOrder("it-calls", "100.00");
+        String quoteId = nextSettlement(orderId).get("quoteId").asText();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> query(db,
+                "SELECT 1 FROM order_record WHERE order_id = ? AND watch_until < now() - interval '500 milliseconds'",
+                orderId).size() == 1);   // the 4 s watch window is over, a few returned reads later
+
+        List<String> calls = harness.sandbox().journal().stream().map(r -> r.method() + " " + r.pathAndQuery()).toList();
+        assertThat(calls).filteredOn(c -> c.startsWith("POST ") && c.endsWith("/quote")).hasSize(1);
+        assertThat(calls).filteredOn(c -> c.startsWith("POST ") && c.endsWith("/transact")).hasSize(1);
+        assertThat(calls).as("sandbox pollsToTerminal = 2; nothing polls the settled trade")
+                .filteredOn(c -> c.contains("/pools/transactions/" + quoteId)).hasSize(2);
+        assertThat(calls).as("returned detection is one shared read per interval")
+                .filteredOn(c -> c.contains("/pools/trades"))
+                .isNotEmpty().allSatisfy(c -> assertThat(c).contains("status=returned&created_after="));
+    }
+
     @Test
     void settledThenReturnedGivesASecondDistinctMessage() throws Exception {
         String orderId = placeOrder("it-returned", "100.15");
@@ -114,6 +135,8 @@ class SettlementIntegrationTest {
         assertThat(first.get("status").asText()).isEqualTo("settled");
         assertThat(second.get("status").asText()).isEqualTo("returned");
         assertThat(second.get("previousStatus").asText()).isEqualTo("settled");
+        assertThat(second.get("source").asText()).as("the sandbox returns downstream; the returned read sees it")
+                .isEqualTo("read");
         awaitPollingEnded(orderId);
         assertThat(remaining(orderId)).isEmpty();
     }

@@ -61,7 +61,7 @@ class SettlementRoutesTest {
         props.put("settlement.backoff-initial-ms", "1000");
         props.put("settlement.backoff-max-ms", "3000");
         props.put("settlement.returned-watch-ms", "600000");
-        props.put("settlement.returned-watch-interval-ms", "60000");
+        props.put("settlement.returned-fallback-polls", "PT5M,PT1H");
         props.put("settlement.stuck-after-ms", "3600000");
         app = new BridgeApplication(TestInfrastructure.get().settings("http://127.0.0.1:9/v1"), props);
         context = app.start();
@@ -89,6 +89,8 @@ class SettlementRoutesTest {
         execute("UPDATE order_record SET next_poll_at = NULL, stuck_reported_at = COALESCE(stuck_reported_at, now())");
         execute("UPDATE webhook_event SET processed_at = now() WHERE processed_at IS NULL");
         execute("UPDATE settlement_event SET published_at = now() WHERE published_at IS NULL");
+        execute("UPDATE order_record SET watch_until = now() WHERE trade_status = 'settled' AND watch_until > now()");
+        execute("UPDATE order_record SET terminal_at = now() WHERE terminal_at IS NULL AND trade_status <> 'reserved'");
     }
 
     // --- poller ---
@@ -119,6 +121,8 @@ class SettlementRoutesTest {
         assertThat(row.get("trade_status")).isEqualTo("settled");
         assertThat(row.get("watch_until")).isNotNull();
         assertThat(row.get("next_poll_at")).as("settled is watched for returned").isNotNull();
+        long fallback = ((Timestamp) row.get("next_poll_at")).getTime() - ((Timestamp) row.get("terminal_at")).getTime();
+        assertThat(fallback).as("first fallback poll, PT5M after it settled").isEqualTo(300_000);
         assertThat(query(db, "SELECT published_at FROM settlement_event WHERE transact_id = ?", t.transactId))
                 .singleElement().satisfies(r -> assertThat(r.get("published_at")).isNotNull());
     }
@@ -139,20 +143,64 @@ class SettlementRoutesTest {
     }
 
     @Test
-    void illegalTransitionsAreIgnored() throws Exception {
+    void backwardTransitionIsIgnored() throws Exception {
         Trade settled = plant("settled", Duration.ofMinutes(2));
-        Trade reserved = plant("reserved", Duration.ofMinutes(1));
         pools.then("getTransactionByQuote", 200, ScriptedPools.trade(settled.quoteId, "reserved"));   // backwards
-        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(reserved.quoteId, "returned"));  // skips settled
 
         cycle();
 
-        assertThat(pools.calls("getTransactionByQuote")).hasSize(2);
+        assertThat(pools.calls("getTransactionByQuote")).hasSize(1);
         assertThat(settlements.getReceivedCounter()).isZero();
         assertThat(order(db, settled.orderId).get("trade_status")).isEqualTo("settled");
-        assertThat(order(db, reserved.orderId).get("trade_status")).isEqualTo("reserved");
-        assertThat(query(db, "SELECT 1 FROM settlement_event WHERE transact_id IN (?, ?)", settled.transactId,
-                reserved.transactId)).isEmpty();
+        assertThat(query(db, "SELECT 1 FROM settlement_event WHERE transact_id = ?", settled.transactId)).isEmpty();
+    }
+
+    /** Issue 9 defect 6: settled and returned between two polls is both transitions, not an illegal one. */
+    @Test
+    void reservedToReturnedInOnePollIsSettledThenReturnedAndEndsPolling() throws Exception {
+        Trade t = plant("reserved", Duration.ofMinutes(1));
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(t.quoteId, "returned"));
+        settlements.expectedMessageCount(2);
+
+        cycle();
+
+        settlements.assertIsSatisfied();
+        assertThat(settlements.getExchanges()).extracting(e -> e.getMessage().getHeader("_AMQ_DUPL_ID"))
+                .containsExactly("settlement:" + t.transactId + ":settled", "settlement:" + t.transactId + ":returned");
+        List<JsonNode> messages = new java.util.ArrayList<>();
+        for (var e : settlements.getExchanges()) {
+            JsonNode m = JSON.readTree(e.getMessage().getBody(String.class));
+            assertThat(JsonSchemas.validate("settlement.schema.json", m.toString())).isEmpty();
+            messages.add(m);
+        }
+        assertThat(messages).extracting(m -> m.get("previousStatus").asText()).containsExactly("reserved", "settled");
+        assertThat(order(db, t.orderId)).containsEntry("trade_status", "returned").containsEntry("next_poll_at", null);
+        assertThat(dueIds()).doesNotContain(t.orderId);
+    }
+
+    /** Issue 9 defect 6: the trade transact (or the lookup) answered is already terminal; no poll is needed. */
+    @Test
+    void tradeAlreadyTerminalWhenRecordedGetsItsSettlementWithoutAPoll() throws Exception {
+        Trade failed = plantRecorded("failed");
+        Trade settled = plantRecorded("settled");
+        settlements.expectedMessageCount(2);
+
+        cycle();
+        cycle();
+
+        settlements.assertIsSatisfied();
+        assertThat(pools.calls("getTransactionByQuote")).isEmpty();
+        assertThat(settlements.getExchanges()).extracting(e -> e.getMessage().getHeader("_AMQ_DUPL_ID"))
+                .containsExactlyInAnyOrder("settlement:" + failed.transactId + ":failed",
+                        "settlement:" + settled.transactId + ":settled");
+        for (var e : settlements.getExchanges()) {
+            JsonNode m = JSON.readTree(e.getMessage().getBody(String.class));
+            assertThat(JsonSchemas.validate("settlement.schema.json", m.toString())).isEmpty();
+            assertThat(m.get("previousStatus").asText()).isEqualTo("reserved");
+            assertThat(m.get("source").asText()).isEqualTo("transact");
+        }
+        assertThat(order(db, failed.orderId).get("next_poll_at")).isNull();
+        assertThat(order(db, settled.orderId).get("watch_until")).as("settled is watched for returned").isNotNull();
     }
 
     @Test
@@ -170,6 +218,78 @@ class SettlementRoutesTest {
         assertThat(settlements.getExchanges()).extracting(e -> e.getMessage().getHeader("_AMQ_DUPL_ID"))
                 .containsExactly("settlement:" + t.transactId + ":settled", "settlement:" + t.transactId + ":returned");
         assertThat(order(db, t.orderId).get("next_poll_at")).as("returned is final").isNull();
+    }
+
+    @Test
+    void fallbackPollsFollowTheScheduleInsideTheWatchWindowOnly() throws Exception {
+        Trade t = plant("reserved", Duration.ofMinutes(1));
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(t.quoteId, "settled"));
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(t.quoteId, "settled"));
+        cycle();
+        execute("""
+                UPDATE order_record SET terminal_at = terminal_at - interval '301 seconds',
+                    watch_until = watch_until - interval '301 seconds', next_poll_at = now() - interval '1 second'
+                WHERE order_id = ?""", t.orderId);   // 5 minutes later: the PT5M poll is due
+
+        cycle();
+
+        assertThat(pools.calls("getTransactionByQuote")).hasSize(2);
+        assertThat(order(db, t.orderId).get("next_poll_at")).as("PT1H lies past the 10 min watch window").isNull();
+        assertThat(settlements.getReceivedCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void returnedReadSettlesEveryWatchedTradeWithOneCall() throws Exception {
+        Trade first = plant("reserved", Duration.ofMinutes(2));
+        Trade second = plant("reserved", Duration.ofMinutes(1));
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(first.quoteId, "settled"));
+        pools.then("getTransactionByQuote", 200, ScriptedPools.trade(second.quoteId, "settled"));
+        cycle();
+        pools.reset();
+        pools.then("listTrades", 200, "{\"data\":[" + ScriptedPools.trade(second.quoteId, "returned") + ","
+                + ScriptedPools.trade(first.quoteId, "returned") + "],\"nextCursor\":null,\"hasMore\":false}");
+        settlements.reset();
+        settlements.expectedMessageCount(2);
+
+        template.sendBody("direct:settlement-returned-read", null);
+        template.sendBody("direct:settlement-returned-read", null);   // nothing watched any more: no call
+
+        settlements.assertIsSatisfied();
+        assertThat(pools.calls("getTransactionByQuote")).isEmpty();
+        assertThat(pools.calls("listTrades")).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo("/pools/trades");
+            assertThat(c.query()).startsWith("status=returned&created_after=").endsWith("&limit=100");
+        });
+        for (var e : settlements.getExchanges()) {
+            JsonNode m = JSON.readTree(e.getMessage().getBody(String.class));
+            assertThat(JsonSchemas.validate("settlement.schema.json", m.toString())).isEmpty();
+            assertThat(m.get("status").asText()).isEqualTo("returned");
+            assertThat(m.get("previousStatus").asText()).isEqualTo("settled");
+            assertThat(m.get("source").asText()).isEqualTo("read");
+        }
+        assertThat(order(db, first.orderId)).containsEntry("trade_status", "returned").containsEntry("next_poll_at", null);
+        assertThat(order(db, second.orderId)).containsEntry("trade_status", "returned");
+    }
+
+    @Test
+    void returnedReadCostsNothingWhenNoTradeIsWatched() {
+        template.sendBody("direct:settlement-returned-read", null);
+
+        assertThat(pools.calls()).isEmpty();
+    }
+
+    @Test
+    void terminalWebhookMakesTheNextPollUnnecessary() throws Exception {
+        Trade t = plant("reserved", Duration.ofMinutes(1));   // due for a poll now
+        settlements.expectedMessageCount(1);
+
+        assertThat(postSigned(webhookUrl, webhookBody(t, "settled"), Instant.now().getEpochSecond()).statusCode())
+                .isEqualTo(200);
+        settlements.assertIsSatisfied();
+        cycle();
+
+        assertThat(pools.calls("getTransactionByQuote")).isEmpty();
+        assertThat(dueIds()).doesNotContain(t.orderId);
     }
 
     @Test
@@ -395,18 +515,35 @@ class SettlementRoutesTest {
     private record Trade(String orderId, String quoteId, String transactId) {
     }
 
-    /** A reserved order whose trade is due for a poll now; reservedAgo sets its age (and due order). */
+    /**
+     * A reserved order whose trade is due for a poll now; reservedAgo sets its age (and due order). A trade planted
+     * settled is one whose settlement was already written (terminal_at set), watched for another hour.
+     */
     private Trade plant(String tradeStatus, Duration reservedAgo) throws Exception {
         String orderId = Orders.newId("unit-settle");
         String quoteId = "pq_" + orderId;
         Trade t = new Trade(orderId, quoteId, "txn_" + quoteId);
         execute("""
                 INSERT INTO order_record (order_id, payload_sha256, pool_id, side, amount, crypto_network, state,
-                    quote_id, transact_id, trade_status, reserved_at, next_poll_at, poll_count, watch_until)
+                    quote_id, transact_id, trade_status, reserved_at, next_poll_at, poll_count, watch_until, terminal_at)
                 VALUES (?, ?, 'EUR-USDT', 'on_ramp', 100, 'tron', 'RESERVED', ?, ?, ?, now() - ? * interval '1 millisecond',
-                    now() - ? * interval '1 millisecond', 1, CASE WHEN ? = 'settled' THEN now() + interval '1 hour' END)""",
+                    now() - ? * interval '1 millisecond', 1, CASE WHEN ? = 'settled' THEN now() + interval '1 hour' END,
+                    CASE WHEN ? <> 'reserved' THEN now() END)""",
                 orderId, "0".repeat(64), quoteId, t.transactId, tradeStatus, reservedAgo.toMillis(), reservedAgo.toMillis(),
-                tradeStatus);
+                tradeStatus, tradeStatus);
+        return t;
+    }
+
+    /** An order as OrderRecords.recordReserved leaves it when the trade it got back was already terminal. */
+    private Trade plantRecorded(String tradeStatus) throws Exception {
+        String orderId = Orders.newId("unit-settle");
+        String quoteId = "pq_" + orderId;
+        Trade t = new Trade(orderId, quoteId, "txn_" + quoteId);
+        execute("""
+                INSERT INTO order_record (order_id, payload_sha256, pool_id, side, amount, crypto_network, state,
+                    quote_id, transact_id, trade_status, trade_json, reserved_at, next_poll_at)
+                VALUES (?, ?, 'EUR-USDT', 'on_ramp', 100, 'tron', 'RESERVED', ?, ?, ?, ?, now(), now())""",
+                orderId, "0".repeat(64), quoteId, t.transactId, tradeStatus, ScriptedPools.trade(quoteId, tradeStatus));
         return t;
     }
 

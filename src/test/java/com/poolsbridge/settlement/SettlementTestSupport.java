@@ -30,7 +30,7 @@ final class SettlementTestSupport {
     private SettlementTestSupport() {
     }
 
-    /** Poll every 150 ms, first poll after 50 ms, backoff 50 ms … 300 ms, settled watched for returned 4 s. */
+    /** Poll every 150 ms, first poll after 50 ms, backoff 50 ms … 300 ms, settled watched for returned 4 s (read every 200 ms). */
     static Map<String, String> fastSettlement() {
         Map<String, String> props = new HashMap<>();
         props.put("settlement.poll-interval-ms", "150");
@@ -40,12 +40,12 @@ final class SettlementTestSupport {
         props.put("settlement.backoff-initial-ms", "50");
         props.put("settlement.backoff-max-ms", "300");
         props.put("settlement.returned-watch-ms", "4000");
-        props.put("settlement.returned-watch-interval-ms", "100");
+        props.put("settlement.returned-read-interval-ms", "200");
         props.put("settlement.stuck-after-ms", "3600000");
         props.put("settlement.republish-after-ms", "1000");
         props.put("settlement.max-polls-per-second", "100");
         props.put("webhooks.retry-after-ms", "1000");
-        props.put("pools.capabilities-refresh-delay-ms", "3600000");
+        props.put("reconciliation.initial-delay-ms", "3600000");   // its list reads are not these tests' business
         return props;
     }
 

@@ -21,7 +21,7 @@ public class ScriptedPools implements Processor {
     public record Response(int status, String body, Map<String, String> headers) {
     }
 
-    public record Call(String operation, String method, String path, String body, String idempotencyKey) {
+    public record Call(String operation, String method, String path, String body, String idempotencyKey, String query) {
     }
 
     private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
@@ -56,7 +56,7 @@ public class ScriptedPools implements Processor {
         var in = exchange.getMessage();
         calls.add(new Call(operation, in.getHeader(Exchange.HTTP_METHOD, String.class),
                 in.getHeader(Exchange.HTTP_PATH, String.class), in.getBody(String.class),
-                in.getHeader("Idempotency-Key", String.class)));
+                in.getHeader("Idempotency-Key", String.class), in.getHeader(Exchange.HTTP_QUERY, String.class)));
         Response response;
         synchronized (this) {
             Deque<Response> script = scripts.get(operation);
@@ -78,6 +78,7 @@ public class ScriptedPools implements Processor {
             case "createQuote" -> new Response(200, firmQuote("pq_test_" + Math.abs(path.hashCode()) + "_" + System.nanoTime(),
                     Instant.now().plusSeconds(15)), Map.of());
             case "transact" -> new Response(200, trade(quoteIdOf(request.body()), "reserved"), Map.of());
+            case "listTrades" -> new Response(200, "{\"data\":[],\"nextCursor\":null,\"hasMore\":false}", Map.of());
             default -> new Response(404, error(404, "not_found", "not_found"), Map.of());
         };
     }
