@@ -59,9 +59,16 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
         return true;
     }
 
+    /**
+     * Called on success. An answered order's reply went out in this delivery, and the statement that marks it
+     * sent after the JMS commit also ends the lease; any other outcome (dead-lettered) frees the lease now.
+     */
     @Override
     public boolean confirm(Exchange exchange, String orderId) {
-        records.release(orderId, owner(exchange.getExchangeId()));
+        OrderRecord record = exchange.getProperty(RECORD, OrderRecord.class);
+        if (record == null || !record.answered()) {
+            records.release(orderId, owner(exchange.getExchangeId()));
+        }
         return true;
     }
 

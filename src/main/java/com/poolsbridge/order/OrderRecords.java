@@ -167,12 +167,14 @@ public class OrderRecords {
      * The reply was sent in this delivery's JMS transaction: once that commits (the reply is at the broker and
      * the order message acknowledged, atomically), copies of the order are plain duplicates. Written after the
      * commit, never before: a crash in between leaves the stored reply to be sent again (the broker drops the
-     * copy by its duplicate id), never an answered-looking order whose reply was rolled back.
+     * copy by its duplicate id), never an answered-looking order whose reply was rolled back. The same
+     * statement ends the lease (OrderClaims.confirm leaves it to this one).
      */
     public void replySentOnCommit(String orderId) {
-        JmsTransactions.afterCommit(() -> update(
-                "UPDATE order_record SET reply_sent_at = now(), updated_at = now() WHERE order_id = ? AND reply_sent_at IS NULL",
-                orderId));
+        JmsTransactions.afterCommit(() -> update("""
+                UPDATE order_record SET reply_sent_at = COALESCE(reply_sent_at, now()), lease_owner = NULL,
+                    lease_until = NULL, updated_at = now()
+                WHERE order_id = ?""", orderId));
     }
 
     /** The database answers (the order circuit breaker's half-open check). */
