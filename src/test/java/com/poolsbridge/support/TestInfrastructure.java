@@ -98,6 +98,8 @@ public final class TestInfrastructure {
         props.put("orders.lease-ms", "3000");
         props.put("camel.main.shutdown-timeout", "5");
         props.put("camel.management.port", "0");
+        // the test JVM's bridges share one database, hence one budget: tests about the budget set their own
+        props.put("pools.budget.tiers", "short=100000/10s");
         return props;
     }
 }
