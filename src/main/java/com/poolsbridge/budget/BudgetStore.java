@@ -14,9 +14,11 @@ import com.poolsbridge.infra.Jdbc;
 import com.poolsbridge.pools.CallClass;
 
 /**
- * The partner budget's tables (V6__partner_budget.sql): one short transaction per permit. The transaction locks
- * the budget's tier rows, reads the permits still inside the longest window (at most the long tier's limit),
- * decides in {@link #decide} and, when granted, inserts the permit (and the held one of a quote).
+ * The partner budget's tables (V6__partner_budget.sql): one short transaction of three statements per permit.
+ * It locks the budget's tier rows, reads the permits still inside the longest window (at most the long tier's
+ * limit), decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
+ * statement (or marks the held permit sent). Permits out of every window are deleted once every
+ * {@value #CLEANUP_EVERY} grants.
  */
 public class BudgetStore {
 
@@ -39,6 +41,8 @@ public class BudgetStore {
             return new Grant(false, 0, null, null, null, retryAt);
         }
     }
+
+    private static final int CLEANUP_EVERY = 64;
 
     private final DataSource dataSource;
     private final BudgetSettings settings;
@@ -94,19 +98,31 @@ public class BudgetStore {
         if (retryAt != null) {
             return Grant.refused(retryAt);
         }
-        Jdbc.update(c, "DELETE FROM partner_budget_permit WHERE budget = ? AND (sent_at <= ? OR (sent_at IS NULL AND held_until <= ?))",
-                settings.name(), Timestamp.from(since), Timestamp.from(now));
         if (useHeld) {
             Jdbc.update(c, "UPDATE partner_budget_permit SET sent_at = ?, held_until = NULL WHERE id = ?",
                     Timestamp.from(now), heldId);
             return new Grant(true, heldId, now, null, null, null);
         }
-        long id = insert(c, callClass, now, null);
-        if (callClass.heldFollowUps() == 0) {
-            return new Grant(true, id, now, null, null, null);
-        }
         Instant heldUntil = now.plusMillis(settings.holdMs());
-        return new Grant(true, id, now, insert(c, callClass, null, heldUntil), heldUntil, null);
+        String sql = "INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until) VALUES (?, ?, ?, NULL)"
+                + (callClass.heldFollowUps() > 0 ? ", (?, ?, NULL, ?)" : "") + " RETURNING id, sent_at IS NULL";
+        Object[] args = callClass.heldFollowUps() > 0
+                ? new Object[] {settings.name(), callClass.name(), Timestamp.from(now), settings.name(), callClass.name(), Timestamp.from(heldUntil)}
+                : new Object[] {settings.name(), callClass.name(), Timestamp.from(now)};
+        Long permitId = null;
+        Long held = null;
+        for (long[] row : Jdbc.query(c, sql, rs -> new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0}, args)) {
+            if (row[1] == 1) {
+                held = row[0];
+            } else {
+                permitId = row[0];
+            }
+        }
+        if (permitId % CLEANUP_EVERY == 0) {
+            Jdbc.update(c, "DELETE FROM partner_budget_permit WHERE budget = ? AND (sent_at <= ? OR (sent_at IS NULL AND held_until <= ?))",
+                    settings.name(), Timestamp.from(since), Timestamp.from(now));
+        }
+        return new Grant(true, permitId, now, held, held == null ? null : heldUntil, null);
     }
 
     /**
@@ -154,19 +170,27 @@ public class BudgetStore {
                 WHERE budget = ? AND tier = ?""", Timestamp.from(until), Timestamp.from(until), settings.name(), tier);
     }
 
-    /** The server's remaining count for a tier, as answered to the call sent at {@code sentAt}; newest wins. */
-    public void serverView(String tier, int remaining, Instant sentAt, Instant resetAt) {
-        Jdbc.update(dataSource, """
-                UPDATE partner_budget_tier SET server_remaining = ?, server_seen_at = ?, server_reset_at = ?
-                WHERE budget = ? AND tier = ? AND (server_seen_at IS NULL OR server_seen_at <= ?)""",
-                remaining, Timestamp.from(sentAt), Timestamp.from(resetAt), settings.name(), tier, Timestamp.from(sentAt));
+    /** The server's remaining count of one tier, as answered to the call sent at {@code sentAt}. */
+    public record ServerView(String tier, int remaining, Instant resetAt) {
     }
 
-    private long insert(Connection c, CallClass callClass, Instant sentAt, Instant heldUntil) throws SQLException {
-        return Jdbc.query(c, """
-                INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until) VALUES (?, ?, ?, ?)
-                RETURNING id""", rs -> rs.getLong(1), settings.name(), callClass.name(),
-                sentAt == null ? null : Timestamp.from(sentAt), heldUntil == null ? null : Timestamp.from(heldUntil)).get(0);
+    /** The server's remaining counts, as answered to the call sent at {@code sentAt}, in one statement; newest wins. */
+    public void serverView(Instant sentAt, List<ServerView> views) {
+        if (views.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder values = new StringBuilder();
+        for (ServerView v : views) {
+            values.append(values.length() == 0 ? "" : ", ").append("(?, ?::integer, ?::timestamptz)");
+            args.addAll(List.of(v.tier(), v.remaining(), Timestamp.from(v.resetAt())));
+        }
+        args.addAll(List.of(Timestamp.from(sentAt), settings.name(), Timestamp.from(sentAt)));
+        Jdbc.update(dataSource, "WITH v (tier, remaining, reset_at) AS (VALUES " + values + ") "
+                + "UPDATE partner_budget_tier t SET server_remaining = v.remaining, server_seen_at = ?, "
+                + "server_reset_at = v.reset_at FROM v "
+                + "WHERE t.budget = ? AND t.tier = v.tier AND (t.server_seen_at IS NULL OR t.server_seen_at <= ?)",
+                args.toArray());
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -77,11 +79,12 @@ public class PartnerBudget {
      */
     public void observe(Permit permit, Integer status, Map<String, Object> headers) {
         Instant now = now();
+        List<BudgetStore.ServerView> views = new ArrayList<>();
         for (BudgetSettings.Tier tier : settings.tiers()) {
             Long remaining = number(headers.get("X-RateLimit-Remaining-" + tier.name()));
             Long reset = number(headers.get("X-RateLimit-Reset-" + tier.name()));
-            if (permit != null && permit.sentAt() != null && remaining != null && reset != null) {
-                store.serverView(tier.name(), remaining.intValue(), permit.sentAt(), now.plusSeconds(reset));
+            if (remaining != null && reset != null) {
+                views.add(new BudgetStore.ServerView(tier.name(), remaining.intValue(), now.plusSeconds(reset)));
             }
             Long retryAfter = number(headers.get("Retry-After-" + tier.name()));
             if (status != null && status == 429 && retryAfter != null) {
@@ -90,6 +93,9 @@ public class PartnerBudget {
                 store.pause(tier.name(), now.plusMillis(Math.max(retryAfter, 1) * 1000 + jitter));
                 LOG.warn("partner budget: 429 on the {} tier, every caller pauses {} s plus jitter", tier.name(), retryAfter);
             }
+        }
+        if (permit != null && permit.sentAt() != null) {
+            store.serverView(permit.sentAt(), views);
         }
     }
 
