@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two bridge instances on one database and broker, each believing it is alone, against one 0Pools sandbox with
  * its per-IP rate limits on: a backlog of orders ends all accepted and the sandbox answers no call with 429.
  * The tiers are the documented ones divided by {@code -Dbudget.it.scale} (default 10: short 10/1 s, medium
- * 60/6 s, long 300/360 s, so CI stays short); {@code -Dbudget.it.scale=1} runs the documented tiers themselves.
+ * 60/6 s, long 300/360 s, so CI stays short); {@code -Dbudget.it.scale=1 -Dbudget.it.margin-ms=500} runs the
+ * documented tiers themselves with the packaged margin.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PartnerBudgetIntegrationTest {
@@ -57,7 +58,7 @@ class PartnerBudgetIntegrationTest {
         props.put("pools.budget.name", "it-" + UUID.randomUUID());
         props.put("pools.budget.tiers", "short=%s,medium=%s,long=%s".formatted(tier(sandbox.rateLimits().shortTier()),
                 tier(sandbox.rateLimits().medium()), tier(sandbox.rateLimits().longTier())));
-        props.put("pools.budget.margin-ms", String.valueOf(2500 / SCALE));
+        props.put("pools.budget.margin-ms", System.getProperty("budget.it.margin-ms", "250"));
         props.put("pools.budget.recheck-max-ms", "200");
         props.put("pools.budget.jitter-ms", "50");
         // every consumer takes one order at a time, so both instances share the backlog
