@@ -143,6 +143,7 @@ public final class BridgeApplication implements AutoCloseable {
             bind(context, "https", poolsHttp.component());
             com.poolsbridge.settlement.SettlementBeans.bind(context, props, dataSource, clock, settings);
             com.poolsbridge.reconciliation.ReconciliationBeans.bind(context, props, dataSource, clock);
+            com.poolsbridge.budget.BudgetBeans.bind(context, props, dataSource, clock);
         }
     }
 

@@ -31,6 +31,11 @@ public class OrderDeadlines {
         return order.expiresAt().isBefore(byAge) ? order.expiresAt() : byAge;
     }
 
+    /** The order may still be executed (or has no record to judge by yet). */
+    public boolean open(OrderRecord order) {
+        return order == null || !order.pastDeadline(clock.instant());
+    }
+
     /** Before any new quote is asked for. */
     public void requireOpen(OrderRecord order) {
         if (order.pastDeadline(clock.instant())) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.pools.CallClass;
 import com.poolsbridge.pools.PoolsRequest;
 
 /** The 0Pools calls an order makes, built from its record alone (so a retry rebuilds the same bytes). */
@@ -24,13 +25,13 @@ public class OrderRequests {
             body.put("destNetwork", order.destNetwork());
         }
         return PoolsRequest.post("createQuote", "/pools/" + order.poolId() + "/quote",
-                MAPPER.writeValueAsString(body), null);
+                MAPPER.writeValueAsString(body), null).as(CallClass.ORDER_QUOTE);
     }
 
     /** POST /pools/{id}/transact: the persisted quoteId and Idempotency-Key, byte-identical on every retry. */
     public PoolsRequest transact(OrderRecord order) throws JsonProcessingException {
         return PoolsRequest.post("transact", "/pools/" + order.poolId() + "/transact",
-                MAPPER.writeValueAsString(Map.of("quoteId", order.quoteId())), order.idempotencyKey());
+                MAPPER.writeValueAsString(Map.of("quoteId", order.quoteId())), order.idempotencyKey()).as(CallClass.ORDER);
     }
 
     /** POST /pools/quotes/{quoteId}/reject: a compare-and-swap that makes the quote unable to trade, or 409. */
@@ -45,6 +46,6 @@ public class OrderRequests {
 
     /** GET /pools/transactions/{quoteId}: idempotent, and it finds a trade an earlier attempt made. */
     public PoolsRequest tradeLookup(OrderRecord order) {
-        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + order.quoteId(), null);
+        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + order.quoteId(), null).as(CallClass.ORDER);
     }
 }

@@ -41,6 +41,11 @@ public class PoolCapabilities {
         return PoolsRequest.get("getCapabilities", "/pools/" + poolId + "/capabilities", null);
     }
 
+    /** GET /pools/{id}/capabilities for an order waiting on them (budgeted as an order call). */
+    public PoolsRequest fetchForOrder(String poolId) {
+        return fetch(poolId).as(CallClass.ORDER);
+    }
+
     /** Caches the capabilities answered by 0Pools. */
     public void store(String capabilitiesJson) throws Exception {
         JsonNode json = MAPPER.readTree(capabilitiesJson);

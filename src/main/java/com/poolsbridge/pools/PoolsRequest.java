@@ -8,16 +8,22 @@ package com.poolsbridge.pools;
  * @param query     the raw query string, or null
  * @param body      the JSON request body, or null for a GET
  * @param idempotencyKey sent as Idempotency-Key on writes that need one (transact), else null
+ * @param callClass who the call is for: its priority in the partner budget (lowest unless the builder says)
  */
 public record PoolsRequest(String operation, String method, String path, String query, String body,
-                           String idempotencyKey) {
+                           String idempotencyKey, CallClass callClass) {
 
     public static PoolsRequest get(String operation, String path, String query) {
-        return new PoolsRequest(operation, "GET", path, query, null, null);
+        return new PoolsRequest(operation, "GET", path, query, null, null, CallClass.CAPABILITIES_REFRESH);
     }
 
     public static PoolsRequest post(String operation, String path, String body, String idempotencyKey) {
-        return new PoolsRequest(operation, "POST", path, null, body, idempotencyKey);
+        return new PoolsRequest(operation, "POST", path, null, body, idempotencyKey, CallClass.CAPABILITIES_REFRESH);
+    }
+
+    /** The same call, budgeted as {@code callClass}. */
+    public PoolsRequest as(CallClass callClass) {
+        return new PoolsRequest(operation, method, path, query, body, idempotencyKey, callClass);
     }
 
     /**

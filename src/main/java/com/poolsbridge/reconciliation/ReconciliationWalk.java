@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.pools.CallClass;
 import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.pools.PoolsJson;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ public class ReconciliationWalk {
     /** GET /pools/ledger, the next page. */
     public PoolsRequest ledgerPageRequest(WalkState s) {
         return PoolsRequest.get("listLedger", "/pools/ledger", "currency=EUR&limit=" + settings.ledgerPageSize()
-                + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor)));
+                + (s.ledgerCursor == null ? "" : "&cursor=" + encode(s.ledgerCursor))).as(CallClass.RECONCILIATION);
     }
 
     /** Counts the page's entries newer than the watermark; the watermark entry ends the ledger walk. */
@@ -114,7 +115,7 @@ public class ReconciliationWalk {
     /** GET /pools/trades, the next page from the persisted cursor. */
     public PoolsRequest tradesPageRequest(WalkState s) {
         return PoolsRequest.get("listTrades", "/pools/trades", "limit=" + settings.tradesPageSize()
-                + (s.pageCursor == null ? "" : "&cursor=" + encode(s.pageCursor)));
+                + (s.pageCursor == null ? "" : "&cursor=" + encode(s.pageCursor))).as(CallClass.RECONCILIATION);
     }
 
     /** Parses a trades page; the body becomes the trades to reconcile (those before the watermark). */

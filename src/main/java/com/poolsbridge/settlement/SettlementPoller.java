@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.poolsbridge.pools.CallClass;
 import com.poolsbridge.pools.PoolsApiException;
 import com.poolsbridge.pools.PoolsRequest;
 import io.micrometer.core.instrument.Counter;
@@ -73,7 +74,7 @@ public class SettlementPoller {
 
     /** GET /pools/transactions/{quoteId} of a due trade. */
     public PoolsRequest pollRequest(DueTrade trade) {
-        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + trade.quoteId(), null);
+        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + trade.quoteId(), null).as(CallClass.statusPoll(trade.tradeStatus(), trade.pollCount()));
     }
 
     /**

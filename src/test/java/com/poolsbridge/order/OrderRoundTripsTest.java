@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Counts the database round trips of one accepted order (capabilities already cached): every statement the
  * bridge executes on the thread that runs the order, through a counting JDBC driver around the real one.
  * register, claim, daily-cap admission, lease+count before quote, quote, lease+count before transact, trade and
- * reply, reply sent and lease released after the JMS commit: 8.
+ * reply, reply sent and lease released after the JMS commit: 8. The partner budget's permits are
+ * counted apart: one transaction of at most three statements per partner call (lock, read, insert; cleanup
+ * once every 64 grants), quote and transact: 6.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderRoundTripsTest {
@@ -64,10 +66,13 @@ class OrderRoundTripsTest {
         template.sendBody("direct:orders", Orders.onRamp(Orders.newId("trips"), "EUR-USDT", "100.00"));
 
         results.assertIsSatisfied();
-        List<String> statements = CountingJdbcDriver.executions().stream()
+        List<String> all = CountingJdbcDriver.executions().stream()
                 .filter(e -> e.thread() == Thread.currentThread()).map(CountingJdbcDriver.Execution::sql).toList();
+        List<String> budget = all.stream().filter(sql -> sql.contains("partner_budget")).toList();
+        List<String> statements = all.stream().filter(sql -> !sql.contains("partner_budget")).toList();
         assertThat(statements).as("statements of one accepted order: %s", statements)
                 .isNotEmpty().hasSizeLessThanOrEqualTo(8);
+        assertThat(budget).as("partner budget statements of its two calls: %s", budget).hasSizeBetween(2, 6);
         assertThat(results.getExchanges().get(1).getMessage().getBody(String.class)).contains("\"outcome\":\"accepted\"");
     }
 }

@@ -96,6 +96,8 @@ public final class ProcessHarness implements AutoCloseable {
         // settlement within the scenario's minutes (production: first cycle after 30 s, 1 poll/s)
         env.put("SETTLEMENT_START_DELAY_SECONDS", "1");
         env.put("SETTLEMENT_MAX_POLLS_PER_SECOND", "20");
+        // the sandbox's rate limits are off here: a partner budget wide enough not to pace the scenarios
+        env.put("POOLS_BUDGET_TIERS", "short=100000/10s");
         env.putAll(extraEnv);
         String name = "app-" + (++appCount);
         JavaProcess app = JavaProcess.start(name, bridgeJar(), "com.poolsbridge.PoolsBridge", List.of(), env,

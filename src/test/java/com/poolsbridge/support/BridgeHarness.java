@@ -35,11 +35,18 @@ public final class BridgeHarness implements AutoCloseable {
         return new BridgeHarness(sandbox, app, context, new JmsClient(infra.broker().url()));
     }
 
-    /** The sandbox's demo-bank partner, holding the planted secret key the bridge is configured with. */
+    /**
+     * The sandbox's demo-bank partner, holding the planted secret key the bridge is configured with. Its throttle
+     * is off and its tiers wide: the X-RateLimit-Remaining headers it still sends would otherwise pace (through
+     * the partner budget) tests that are not about rate limits; those that are set the tiers they test.
+     */
     public static SandboxConfig sandboxConfig() {
         return SandboxConfig.defaults()
                 .with("partners.0.secretKey", TestInfrastructure.SECRET_KEY)
-                .with("partners.0.webhookSecret", TestInfrastructure.WEBHOOK_SECRET);
+                .with("partners.0.webhookSecret", TestInfrastructure.WEBHOOK_SECRET)
+                .with("settings.rateLimits.short.limit", 1_000_000)
+                .with("settings.rateLimits.medium.limit", 1_000_000)
+                .with("settings.rateLimits.long.limit", 1_000_000);
     }
 
     public PoolsSandbox sandbox() {

@@ -80,6 +80,8 @@ public final class TestInfrastructure {
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
         env.put("HTTP_PORT", "0");
+        // a budget of its own: permits of earlier tests in this database must not count against this process
+        env.put("POOLS_BUDGET_NAME", "test-" + java.util.UUID.randomUUID());
         if (poolsBaseUrl.startsWith("https:")) {
             // the sandbox's self-signed certificate, as a bank would configure a private CA
             env.put("POOLS_TRUST_STORE", SandboxTls.selfSigned().trustStorePath().toString());
@@ -101,6 +103,10 @@ public final class TestInfrastructure {
         props.put("orders.lease-ms", "3000");
         props.put("camel.main.shutdown-timeout", "5");
         props.put("camel.management.port", "0");
+        // the test JVM's bridges share one database: each gets its own partner budget, wide enough not to pace
+        // tests that are not about the budget (those set their own tiers)
+        props.put("pools.budget.name", "test-" + java.util.UUID.randomUUID());
+        props.put("pools.budget.tiers", "short=100000/10s");
         return props;
     }
 }

@@ -1,0 +1,213 @@
+package com.poolsbridge.budget;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.poolsbridge.budget.BudgetSettings.Tier;
+import com.poolsbridge.infra.Jdbc;
+import com.poolsbridge.pools.CallClass;
+
+/**
+ * The partner budget's tables (V6__partner_budget.sql): one short transaction of three statements per permit.
+ * It locks the budget's tier rows, reads the permits still inside the longest window (at most the long tier's
+ * limit), decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
+ * statement (or marks the held permit sent). Permits out of every window are deleted once every
+ * {@value #CLEANUP_EVERY} grants.
+ */
+public class BudgetStore {
+
+    /** A permit row still counting: sent at {@code sentAt}, or held (sentAt null) until {@code heldUntil}. */
+    record Live(long id, Instant sentAt, Instant heldUntil) {
+        boolean counts(Instant since, Instant now) {
+            return sentAt != null ? sentAt.isAfter(since) : heldUntil.isAfter(now);
+        }
+    }
+
+    /** A tier row: its 429 pause and the server's last word on it. */
+    record TierState(String tier, Instant pausedUntil, Integer serverRemaining, Instant serverSeenAt,
+                     Instant serverResetAt) {
+    }
+
+    /** What one attempt got: granted (permit id, held id) or the time worth asking again. */
+    public record Grant(boolean granted, long permitId, Instant sentAt, Long heldId, Instant heldUntil,
+                        Instant retryAt) {
+        static Grant refused(Instant retryAt) {
+            return new Grant(false, 0, null, null, null, retryAt);
+        }
+    }
+
+    private static final int CLEANUP_EVERY = 64;
+
+    private final DataSource dataSource;
+    private final BudgetSettings settings;
+
+    public BudgetStore(DataSource dataSource, BudgetSettings settings) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+    }
+
+    /** Creates the tier rows of this budget (idempotent; every replica does it at start). */
+    public void ensureTiers() {
+        for (Tier tier : settings.tiers()) {
+            Jdbc.update(dataSource, "INSERT INTO partner_budget_tier (budget, tier) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    settings.name(), tier.name());
+        }
+    }
+
+    /**
+     * One attempt at a permit for a call of {@code callClass} at {@code now}. {@code heldId} is the permit a quote
+     * held for this call, used first while it lasts; {@code share} is the part of each tier the call may fill.
+     */
+    public Grant take(Instant now, CallClass callClass, double share, Long heldId) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Grant grant = take(c, now, callClass, share, heldId);
+                c.commit();
+                return grant;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("partner budget: permit transaction failed", e);
+        }
+    }
+
+    private Grant take(Connection c, Instant now, CallClass callClass, double share, Long heldId) throws SQLException {
+        List<TierState> tiers = Jdbc.query(c, """
+                SELECT tier, paused_until, server_remaining, server_seen_at, server_reset_at
+                FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE""",
+                rs -> new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
+                        (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))),
+                settings.name());
+        Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
+        List<Live> live = Jdbc.query(c, """
+                SELECT id, sent_at, held_until FROM partner_budget_permit
+                WHERE budget = ? AND (sent_at > ? OR (sent_at IS NULL AND held_until > ?))""",
+                rs -> new Live(rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))),
+                settings.name(), Timestamp.from(since), Timestamp.from(now));
+        boolean useHeld = heldId != null && live.stream().anyMatch(p -> p.id() == heldId && p.sentAt() == null);
+        Instant retryAt = decide(settings, tiers, live, now, useHeld ? 0 : 1 + callClass.heldFollowUps(), share, useHeld);
+        if (retryAt != null) {
+            return Grant.refused(retryAt);
+        }
+        if (useHeld) {
+            Jdbc.update(c, "UPDATE partner_budget_permit SET sent_at = ?, held_until = NULL WHERE id = ?",
+                    Timestamp.from(now), heldId);
+            return new Grant(true, heldId, now, null, null, null);
+        }
+        Instant heldUntil = now.plusMillis(settings.holdMs());
+        String sql = "INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until) VALUES (?, ?, ?, NULL)"
+                + (callClass.heldFollowUps() > 0 ? ", (?, ?, NULL, ?)" : "") + " RETURNING id, sent_at IS NULL";
+        Object[] args = callClass.heldFollowUps() > 0
+                ? new Object[] {settings.name(), callClass.name(), Timestamp.from(now), settings.name(), callClass.name(), Timestamp.from(heldUntil)}
+                : new Object[] {settings.name(), callClass.name(), Timestamp.from(now)};
+        Long permitId = null;
+        Long held = null;
+        for (long[] row : Jdbc.query(c, sql, rs -> new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0}, args)) {
+            if (row[1] == 1) {
+                held = row[0];
+            } else {
+                permitId = row[0];
+            }
+        }
+        if (permitId % CLEANUP_EVERY == 0) {
+            Jdbc.update(c, "DELETE FROM partner_budget_permit WHERE budget = ? AND (sent_at <= ? OR (sent_at IS NULL AND held_until <= ?))",
+                    settings.name(), Timestamp.from(since), Timestamp.from(now));
+        }
+        return new Grant(true, permitId, now, held, held == null ? null : heldUntil, null);
+    }
+
+    /**
+     * Null when {@code needed} more permits fit every tier (a held permit being used needs none), else the time
+     * worth asking again. The 429 pause and the server's remaining count bind every call, a held one too; the
+     * local sliding windows (scaled by the class's share) bind new permits only.
+     */
+    static Instant decide(BudgetSettings settings, List<TierState> states, List<Live> live, Instant now, int needed,
+                          double share, boolean useHeld) {
+        Instant retryAt = null;
+        for (Tier tier : settings.tiers()) {
+            TierState state = states.stream().filter(s -> s.tier().equals(tier.name())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("partner budget: no row for tier " + tier.name()));
+            if (state.pausedUntil() != null && state.pausedUntil().isAfter(now)) {
+                retryAt = later(retryAt, state.pausedUntil());
+            }
+            if (state.serverRemaining() != null && state.serverResetAt() != null && state.serverResetAt().isAfter(now)) {
+                // calls sent after the one the server answered may not have reached its count yet
+                long pending = live.stream().filter(p -> p.counts(state.serverSeenAt(), now)).count();
+                if (pending + needed > state.serverRemaining()) {
+                    retryAt = later(retryAt, state.serverResetAt());
+                }
+            }
+            if (useHeld) {
+                continue;
+            }
+            Instant since = now.minusMillis(tier.windowMs() + settings.marginMs());
+            List<Live> inWindow = live.stream().filter(p -> p.counts(since, now)).toList();
+            int allowed = share >= 1.0 ? tier.limit() : Math.max(1, (int) Math.floor(tier.limit() * share));
+            if (inWindow.size() + needed > allowed) {
+                // the earliest moment the window holds one permit less
+                Instant freed = inWindow.stream()
+                        .map(p -> p.sentAt() != null ? p.sentAt().plusMillis(tier.windowMs() + settings.marginMs()) : p.heldUntil())
+                        .min(Instant::compareTo).orElse(now);
+                retryAt = later(retryAt, freed);
+            }
+        }
+        return retryAt;
+    }
+
+    /** A 429 named this tier: nobody (no class, no replica) sends before {@code until}. */
+    public void pause(String tier, Instant until) {
+        Jdbc.update(dataSource, """
+                UPDATE partner_budget_tier SET paused_until = GREATEST(COALESCE(paused_until, ?), ?)
+                WHERE budget = ? AND tier = ?""", Timestamp.from(until), Timestamp.from(until), settings.name(), tier);
+    }
+
+    /** The server's remaining count of one tier, as answered to the call sent at {@code sentAt}. */
+    public record ServerView(String tier, int remaining, Instant resetAt) {
+    }
+
+    /** The server's remaining counts, as answered to the call sent at {@code sentAt}, in one statement; newest wins. */
+    public void serverView(Instant sentAt, List<ServerView> views) {
+        if (views.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder values = new StringBuilder();
+        for (ServerView v : views) {
+            values.append(values.length() == 0 ? "" : ", ").append("(?, ?::integer, ?::timestamptz)");
+            args.addAll(List.of(v.tier(), v.remaining(), Timestamp.from(v.resetAt())));
+        }
+        args.addAll(List.of(Timestamp.from(sentAt), settings.name(), Timestamp.from(sentAt)));
+        Jdbc.update(dataSource, "WITH v (tier, remaining, reset_at) AS (VALUES " + values + ") "
+                + "UPDATE partner_budget_tier t SET server_remaining = v.remaining, server_seen_at = ?, "
+                + "server_reset_at = v.reset_at FROM v "
+                + "WHERE t.budget = ? AND t.tier = v.tier AND (t.server_seen_at IS NULL OR t.server_seen_at <= ?)",
+                args.toArray());
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /** For tests and operators: the permits currently counting (sent inside the longest window, or held). */
+    public List<Live> live(Instant now) {
+        Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
+        return new ArrayList<>(Jdbc.query(dataSource, """
+                SELECT id, sent_at, held_until FROM partner_budget_permit
+                WHERE budget = ? AND (sent_at > ? OR (sent_at IS NULL AND held_until > ?)) ORDER BY id""",
+                rs -> new Live(rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))),
+                settings.name(), Timestamp.from(since), Timestamp.from(now)));
+    }
+}
