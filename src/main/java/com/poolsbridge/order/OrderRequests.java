@@ -36,12 +36,13 @@ public class OrderRequests {
 
     /** POST /pools/quotes/{quoteId}/reject: a compare-and-swap that makes the quote unable to trade, or 409. */
     public PoolsRequest rejectQuote(OrderRecord order) {
-        return PoolsRequest.post("rejectQuote", "/pools/quotes/" + order.quoteId() + "/reject", null, null);
+        return PoolsRequest.post("rejectQuote", "/pools/quotes/" + order.quoteId() + "/reject", null, null)
+                .as(CallClass.ORDER);
     }
 
     /** GET /pools/quotes/{quoteId}: the quote's derived status (active, consumed, expired, rejected). */
     public PoolsRequest quoteStatus(OrderRecord order) {
-        return PoolsRequest.get("getQuote", "/pools/quotes/" + order.quoteId(), null);
+        return PoolsRequest.get("getQuote", "/pools/quotes/" + order.quoteId(), null).as(CallClass.ORDER);
     }
 
     /** GET /pools/transactions/{quoteId}: idempotent, and it finds a trade an earlier attempt made. */

@@ -157,7 +157,7 @@ public class ReconciliationWalk {
     public PoolsRequest returnedPageRequest(WalkState s) {
         return PoolsRequest.get("listTrades", "/pools/trades", "status=returned&created_after="
                 + encode(s.startedAt.minus(settings.returnedWindow()).toString()) + "&limit=" + settings.tradesPageSize()
-                + (s.returnedCursor == null ? "" : "&cursor=" + encode(s.returnedCursor)));
+                + (s.returnedCursor == null ? "" : "&cursor=" + encode(s.returnedCursor))).as(CallClass.RECONCILIATION);
     }
 
     /** The page's trades, all to reconcile (a trade this run already reconciled keeps its first finding). */

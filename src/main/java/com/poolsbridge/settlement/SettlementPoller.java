@@ -168,7 +168,7 @@ public class SettlementPoller {
     public PoolsRequest returnedPageRequest(ReturnedRead read) {
         return PoolsRequest.get("listTrades", "/pools/trades", "status=returned&created_after="
                 + encode(read.createdAfter().toString()) + "&limit=" + RETURNED_PAGE_SIZE
-                + (read.cursor() == null ? "" : "&cursor=" + encode(read.cursor())));
+                + (read.cursor() == null ? "" : "&cursor=" + encode(read.cursor()))).as(CallClass.RETURNED_WATCH);
     }
 
     /** Applies settled → returned for every listed trade we watch; the rest of the page is someone else's. */
