@@ -59,14 +59,12 @@ public final class WebhookServerLimits implements StartupListener {
         if (inFlight.incrementAndGet() > maxConcurrent) {
             inFlight.decrementAndGet();
             ctx.response().putHeader("Retry-After", "1");
-            answer(ctx, 503, "busy");
+            answer(ctx, 503, "busy", false);
             return;
         }
         long timer = vertx.setTimer(readTimeoutMs, id -> {
             if (!ctx.request().isEnded() && !ctx.response().ended()) {
-                ctx.response().putHeader("Connection", "close");
-                answer(ctx, 408, "request_timeout");
-                ctx.request().connection().close();
+                answer(ctx, 408, "request_timeout", true);
             }
         });
         ctx.addEndHandler(done -> {
@@ -76,18 +74,29 @@ public final class WebhookServerLimits implements StartupListener {
         ctx.next();
     }
 
-    /** Vert.x's own failures (413 from the body limit, a handler that threw): status and a code, nothing else. */
+    /**
+     * Vert.x's own failures (413 from the body limit, a handler that threw): status and a code, nothing else. After
+     * a 413 the connection is closed: the rest of an oversized body is never read.
+     */
     private static void failure(RoutingContext ctx) {
         int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
-        answer(ctx, status, status == 413 ? "body_too_large" : status < 500 ? "bad_request" : "internal_error");
+        answer(ctx, status, status == 413 ? "body_too_large" : status < 500 ? "bad_request" : "internal_error",
+                status == 413);
     }
 
-    private static void answer(RoutingContext ctx, int status, String code) {
+    private static void answer(RoutingContext ctx, int status, String code, boolean close) {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
+        if (close) {
+            ctx.response().putHeader("Connection", "close");
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end("{\"error\":\"" + code + "\"}");
+                .end("{\"error\":\"" + code + "\"}").onComplete(done -> {
+                    if (close) {
+                        ctx.request().connection().close();
+                    }
+                });
     }
 
     @Override
