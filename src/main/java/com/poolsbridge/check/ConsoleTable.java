@@ -16,7 +16,7 @@ final class ConsoleTable {
         out.printf(format, "STEP", "RESULT", "EVIDENCE", "REQUEST ID");
         for (StepResult r : results) {
             String evidence = r.evidence().length() <= EVIDENCE_WIDTH ? r.evidence()
-                    : r.evidence().substring(0, EVIDENCE_WIDTH - 1) + "…";
+                    : r.evidence().substring(0, EVIDENCE_WIDTH - 3) + "...";
             String requestId = r.requestIds().isEmpty() ? "-" : r.requestIds().get(r.requestIds().size() - 1)
                     + (r.requestIds().size() > 1 ? " (+" + (r.requestIds().size() - 1) + ")" : "");
             out.printf(format, r.name(), r.result(), evidence, requestId);

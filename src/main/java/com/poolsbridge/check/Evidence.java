@@ -18,7 +18,7 @@ final class Evidence {
         }
         String line = SECRET.matcher(text.replaceAll("[\\r\\n\\t]+", " ").replaceAll("\\p{Cntrl}", ""))
                 .replaceAll("[redacted]");
-        return line.length() <= MAX ? line : line.substring(0, MAX) + "…";
+        return line.length() <= MAX ? line : line.substring(0, MAX) + "...";
     }
 
     /** A destination address shown by its ends only: enough to recognise, not a customer record. */
@@ -26,6 +26,6 @@ final class Evidence {
         if (address == null) {
             return "null";
         }
-        return address.length() <= 10 ? "…" : address.substring(0, 4) + "…" + address.substring(address.length() - 4);
+        return address.length() <= 10 ? "..." : address.substring(0, 4) + "..." + address.substring(address.length() - 4);
     }
 }
