@@ -11,6 +11,7 @@ import com.poolsbridge.app.BridgeSettings;
  * <pre>
  *   java -jar pools-bridge.jar            run the bridge against the broker, database and 0Pools in the environment
  *   java -jar pools-bridge.jar report     the daily reconciliation report from the database (DB_URL, DB_USER, DB_PASSWORD)
+ *   java -jar pools-bridge.jar check      launch readiness against the configured 0Pools, with evidence (README)
  * </pre>
  * target/pools-bridge-demo.jar adds {@code demo} and {@code sandbox} (see {@code com.poolsbridge.demo.DemoMain}).
  */
@@ -25,8 +26,9 @@ public final class PoolsBridge {
         switch (mode) {
             case "run" -> run();
             case "report" -> com.poolsbridge.reconciliation.ReconciliationReport.main(rest);
+            case "check" -> com.poolsbridge.check.CheckCommand.main(rest);
             default -> {
-                System.err.println("usage: java -jar pools-bridge.jar [run|report]");
+                System.err.println("usage: java -jar pools-bridge.jar [run|report|check]");
                 System.exit(64);
             }
         }

@@ -67,13 +67,7 @@ public final class BridgeApplication implements AutoCloseable {
     }
 
     private void configure() {
-        // the first location holding a key wins: the operator's file (a mounted ConfigMap) before the packaged
-        // defaults; environment variables (ORDERS_CONSUMERS for orders.consumers) override both
-        String configFile = System.getenv("POOLS_BRIDGE_CONFIG");
-        main.setDefaultPropertyPlaceholderLocation(
-                (configFile == null || configFile.isBlank() ? "" : "file:" + configFile + ",")
-                        + "classpath:config/application.properties");
-        main.addOverrideProperty("pools.base-url", settings.poolsBaseUrl());
+        configureProperties(main, settings);
         main.addOverrideProperty("camel.server.port", String.valueOf(settings.httpPort()));
         String routesDir = System.getenv("ROUTES_DIR");
         if (routesDir != null) {
@@ -131,13 +125,7 @@ public final class BridgeApplication implements AutoCloseable {
             bind(context, "poolsResponses", new PoolsResponses(
                     Long.parseLong(prop(props, "retry.rate-limited.max-wait-ms")),
                     Long.parseLong(prop(props, "retry.rate-limited.jitter-ms"))));
-            PoolsHttpClient poolsHttp = new PoolsHttpClient(settings.poolsBaseUrl(), settings.poolsSecretKey(),
-                    new PoolsHttpClient.Limits(
-                            Long.parseLong(prop(props, "pools.http.connect-timeout-ms")),
-                            Long.parseLong(prop(props, "pools.http.response-timeout-ms")),
-                            Long.parseLong(prop(props, "pools.http.connection-request-timeout-ms")),
-                            Long.parseLong(prop(props, "pools.http.max-response-bytes"))),
-                    PoolsHttpClient.trustStore(settings.poolsTrustStore(), settings.poolsTrustStorePassword()));
+            PoolsHttpClient poolsHttp = poolsHttpClient(settings, props);
             // one configuration for both schemes: Camel's http and https are separate component instances
             bind(context, "http", poolsHttp.component());
             bind(context, "https", poolsHttp.component());
@@ -160,6 +148,30 @@ public final class BridgeApplication implements AutoCloseable {
         breaker.setStateLoggingLevel(LoggingLevel.INFO);
         breaker.setHalfOpenHandler(new OrderCircuitProbe(context, prop(props, "pools.pools").split(",")[0].trim()));
         return breaker;
+    }
+
+    /** The one 0Pools client configuration (pools.http.* settings), shared by the bridge and the check command. */
+    public static PoolsHttpClient poolsHttpClient(BridgeSettings settings, PropertiesComponent props) {
+        return new PoolsHttpClient(settings.poolsBaseUrl(), settings.poolsSecretKey(), settings.poolsPublishableKey(),
+                new PoolsHttpClient.Limits(
+                        Long.parseLong(prop(props, "pools.http.connect-timeout-ms")),
+                        Long.parseLong(prop(props, "pools.http.response-timeout-ms")),
+                        Long.parseLong(prop(props, "pools.http.connection-request-timeout-ms")),
+                        Long.parseLong(prop(props, "pools.http.max-response-bytes"))),
+                PoolsHttpClient.trustStore(settings.poolsTrustStore(), settings.poolsTrustStorePassword()));
+    }
+
+    /**
+     * Where properties come from, for the bridge and the check command alike: the first location holding a key
+     * wins, so the operator's file (a mounted ConfigMap) comes before the packaged defaults; environment
+     * variables (ORDERS_CONSUMERS for orders.consumers) override both.
+     */
+    public static void configureProperties(Main main, BridgeSettings settings) {
+        String configFile = System.getenv("POOLS_BRIDGE_CONFIG");
+        main.setDefaultPropertyPlaceholderLocation(
+                (configFile == null || configFile.isBlank() ? "" : "file:" + configFile + ",")
+                        + "classpath:config/application.properties");
+        main.addOverrideProperty("pools.base-url", settings.poolsBaseUrl());
     }
 
     private JmsPoolConnectionFactory connectionFactory(PropertiesComponent props) {

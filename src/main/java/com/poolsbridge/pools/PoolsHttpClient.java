@@ -22,7 +22,8 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
  * separate components, so settings given to one never reach the other: {@link #component()} builds each of them
  * from this single place (timeouts, no client retries, no redirects, bounded responses, TLS trust, credentials).
  * The secret key is added inside the client, only for the configured 0Pools host, so it never enters a Camel
- * message, header, log line or endpoint URI.
+ * message, header, log line or endpoint URI. Discovery ({@code GET /pools}) is the one publishable-key route
+ * (contract §1.2, G-2): it gets the publishable key when one is configured, every other call the secret key.
  */
 public final class PoolsHttpClient implements HttpClientConfigurer {
 
@@ -32,16 +33,24 @@ public final class PoolsHttpClient implements HttpClientConfigurer {
 
     private final String host;
     private final int port;
+    private final String discoveryPath;
     private final String secretKey;
+    private final String publishableKey;
     private final Limits limits;
     private final SSLContextParameters tls;
 
-    /** @param tls trust material for a private CA, or null for the JVM's default trust store */
-    public PoolsHttpClient(String baseUrl, String secretKey, Limits limits, SSLContextParameters tls) {
+    /**
+     * @param publishableKey sent on discovery only, or null (then discovery gets the secret key)
+     * @param tls trust material for a private CA, or null for the JVM's default trust store
+     */
+    public PoolsHttpClient(String baseUrl, String secretKey, String publishableKey, Limits limits,
+                           SSLContextParameters tls) {
         URI uri = URI.create(baseUrl);
         this.host = uri.getHost();
         this.port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        this.discoveryPath = (uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "")) + "/pools";
         this.secretKey = secretKey;
+        this.publishableKey = publishableKey == null || publishableKey.isBlank() ? null : publishableKey;
         this.limits = limits;
         this.tls = tls;
     }
@@ -91,7 +100,9 @@ public final class PoolsHttpClient implements HttpClientConfigurer {
             }
             int targetPort = target.getPort() != -1 ? target.getPort() : "https".equals(target.getScheme()) ? 443 : 80;
             if (host.equalsIgnoreCase(target.getHost()) && port == targetPort) {
-                request.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + secretKey);
+                boolean discovery = publishableKey != null && "GET".equals(request.getMethod())
+                        && discoveryPath.equals(target.getPath());
+                request.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + (discovery ? publishableKey : secretKey));
             }
         });
         builder.addExecInterceptorLast("pools-response-limit", (request, scope, chain) -> {

@@ -90,6 +90,7 @@ final class AdminHandler {
         if (n.has("productEnabled")) p.productEnabled(n.get("productEnabled").asBoolean());
         if (n.has("balance")) p.balance(new BigDecimal(n.get("balance").asText()));
         if (n.has("offRampEnabled")) p.offRampEnabled(n.get("offRampEnabled").asBoolean());
+        if (n.has("keysRevoked")) p.keysRevoked(n.get("keysRevoked").asBoolean());
         if (n.has("webhookUrl")) p.webhookUrl(n.get("webhookUrl").isNull() ? null : n.get("webhookUrl").asText());
         if (n.has("velocityCapEur")) {
             p.velocityCapEur(n.get("velocityCapEur").isNull() ? null : new BigDecimal(n.get("velocityCapEur").asText()));

@@ -34,8 +34,8 @@ final class Auth {
         if (partner == null) {
             partner = byPublishable.get(key);
         }
-        if (partner == null) {
-            throw ApiException.unauthorized();
+        if (partner == null || partner.keysRevoked()) {
+            throw ApiException.unauthorized();   // §1.3: unknown or revoked key
         }
         if (op == Operation.LIST_POOLS) {
             if (secret && !config.settings().allowSecretOnDiscovery()) {

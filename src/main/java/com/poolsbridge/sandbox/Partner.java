@@ -26,6 +26,7 @@ public final class Partner {
     private volatile boolean offRampEnabled;
     private volatile String webhookUrl;
     private volatile BigDecimal velocityCapEur;
+    private volatile boolean keysRevoked;
 
     Partner(SandboxConfig.PartnerConfig c) {
         this.id = c.id();
@@ -64,6 +65,8 @@ public final class Partner {
     public boolean offRampEnabled() { return offRampEnabled; }
     public String webhookUrl() { return webhookUrl; }
     public BigDecimal velocityCapEur() { return velocityCapEur; }
+    /** Both keys revoked (an operator's key rotation): every call with them is 401, as an unknown key. */
+    public boolean keysRevoked() { return keysRevoked; }
 
     public Partner productEnabled(boolean v) { productEnabled = v; return this; }
     public Partner status(String v) { status = v; return this; }
@@ -76,4 +79,5 @@ public final class Partner {
     public Partner offRampEnabled(boolean v) { offRampEnabled = v; return this; }
     public Partner webhookUrl(String v) { webhookUrl = v; return this; }
     public Partner velocityCapEur(BigDecimal v) { velocityCapEur = v; return this; }
+    public Partner keysRevoked(boolean v) { keysRevoked = v; return this; }
 }

@@ -77,6 +77,9 @@ public final class SettlementBeans {
         context.getRegistry().bind("settlements", poller);
         context.getRegistry().bind("webhookSettlements", new WebhookSettlements(store, s, clock));
         context.getRegistry().bind("webhookReceiver", new WebhookReceiver(verifier, store));
+        context.addStartupListener(new WebhookServerLimits(
+                Integer.parseInt(prop(props, "camel.server.port")), "/webhooks/0pools",
+                Integer.parseInt(prop(props, "webhooks.max-concurrent")), Long.parseLong(prop(props, "webhooks.read-timeout-ms"))));
         context.getRegistry().bind("quartz", quartz(context, props, dataSource));
     }
 

@@ -20,6 +20,8 @@ public class WebhookReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern EVENT_ID = Pattern.compile("[0-9A-Za-z_:-]{1,128}");
+    // fits webhook_event.type and is safe to log: no control characters from outside
+    private static final Pattern TYPE = Pattern.compile("[0-9A-Za-z_.:-]{1,64}");
     private static final Set<String> TYPES = Set.of("pool.transaction.settled", "pool.transaction.failed",
             "pool.transaction.released");
 
@@ -49,7 +51,7 @@ public class WebhookReceiver {
         }
         String eventId = event == null ? null : event.path("eventId").asText(null);
         String type = event == null ? null : event.path("type").asText(null);
-        if (eventId == null || !EVENT_ID.matcher(eventId).matches() || type == null) {
+        if (eventId == null || !EVENT_ID.matcher(eventId).matches() || type == null || !TYPE.matcher(type).matches()) {
             throw new WebhookRejectedException("invalid_payload", "webhook without a valid eventId/type");
         }
         String transactId = event.path("transactId").asText(null);

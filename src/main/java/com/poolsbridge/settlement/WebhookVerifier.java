@@ -88,6 +88,14 @@ public class WebhookVerifier {
         return timestamp;
     }
 
+    /**
+     * The signature header value 0Pools would send for {@code rawBody} at {@code timestamp}: the check command
+     * signs its test event with it, so the recipe lives in one place.
+     */
+    public String sign(long timestamp, byte[] rawBody) {
+        return "t=" + timestamp + "," + scheme + "=" + new String(hmacHex(timestamp, rawBody), StandardCharsets.US_ASCII);
+    }
+
     private byte[] hmacHex(long timestamp, byte[] rawBody) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

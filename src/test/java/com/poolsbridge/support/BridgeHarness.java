@@ -36,13 +36,14 @@ public final class BridgeHarness implements AutoCloseable {
     }
 
     /**
-     * The sandbox's demo-bank partner, holding the planted secret key the bridge is configured with. Its throttle
+     * The sandbox's demo-bank partner, holding the planted keys the bridge is configured with. Its throttle
      * is off and its tiers wide: the X-RateLimit-Remaining headers it still sends would otherwise pace (through
      * the partner budget) tests that are not about rate limits; those that are set the tiers they test.
      */
     public static SandboxConfig sandboxConfig() {
         return SandboxConfig.defaults()
                 .with("partners.0.secretKey", TestInfrastructure.SECRET_KEY)
+                .with("partners.0.publishableKey", TestInfrastructure.PUBLISHABLE_KEY)
                 .with("partners.0.webhookSecret", TestInfrastructure.WEBHOOK_SECRET)
                 .with("settings.rateLimits.short.limit", 1_000_000)
                 .with("settings.rateLimits.medium.limit", 1_000_000)
@@ -55,6 +56,19 @@ public final class BridgeHarness implements AutoCloseable {
 
     public CamelContext context() {
         return context;
+    }
+
+    /** The bridge's webhook endpoint (camel.server.port=0 in tests: the bound port is known to Vert.x only). */
+    public String webhookUrl() {
+        var main = context.hasService(org.apache.camel.component.platform.http.main.MainHttpServer.class);
+        try {
+            var field = org.apache.camel.component.platform.http.main.MainHttpServer.class.getDeclaredField("server");
+            field.setAccessible(true);
+            var server = (org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer) field.get(main);
+            return "http://127.0.0.1:" + server.getPort() + "/webhooks/0pools";
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public JmsClient jms() {

@@ -18,6 +18,7 @@ import com.poolsbridge.sandbox.SandboxTls;
 public final class TestInfrastructure {
 
     public static final String SECRET_KEY = "sk_test_PLANTEDsecret0000000000001";
+    public static final String PUBLISHABLE_KEY = "pk_test_demo000000000000000001";
     public static final String WEBHOOK_SECRET = "whsec_PLANTEDwebhook000000000000001";
     public static final String DB_PASSWORD = "PLANTED-db-password-1";
 
@@ -73,7 +74,7 @@ public final class TestInfrastructure {
         Map<String, String> env = new HashMap<>();
         env.put("POOLS_BASE_URL", poolsBaseUrl);
         env.put("POOLS_SECRET_KEY", SECRET_KEY);
-        env.put("POOLS_PUBLISHABLE_KEY", "pk_test_demo000000000000000001");
+        env.put("POOLS_PUBLISHABLE_KEY", PUBLISHABLE_KEY);
         env.put("POOLS_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.put("BROKER_URL", broker.url());
         env.put("DB_URL", dbUrl);
