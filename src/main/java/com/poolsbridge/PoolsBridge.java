@@ -12,6 +12,7 @@ import com.poolsbridge.app.BridgeSettings;
  *   java -jar pools-bridge.jar            run the bridge against the broker, database and 0Pools in the environment
  *   java -jar pools-bridge.jar report     the daily reconciliation report from the database (DB_URL, DB_USER, DB_PASSWORD)
  *   java -jar pools-bridge.jar check      launch readiness against the configured 0Pools, with evidence (README)
+ *   java -jar pools-bridge.jar replay     list dead letters; re-drive chosen ones (see com.poolsbridge.ops.ReplayCommand)
  * </pre>
  * target/pools-bridge-demo.jar adds {@code demo} and {@code sandbox} (see {@code com.poolsbridge.demo.DemoMain}).
  */
@@ -27,8 +28,9 @@ public final class PoolsBridge {
             case "run" -> run();
             case "report" -> com.poolsbridge.reconciliation.ReconciliationReport.main(rest);
             case "check" -> com.poolsbridge.check.CheckCommand.main(rest);
+            case "replay" -> com.poolsbridge.ops.ReplayCommand.main(rest);
             default -> {
-                System.err.println("usage: java -jar pools-bridge.jar [run|report|check]");
+                System.err.println("usage: java -jar pools-bridge.jar [run|report|check|replay]");
                 System.exit(64);
             }
         }

@@ -132,6 +132,7 @@ public final class BridgeApplication implements AutoCloseable {
             com.poolsbridge.settlement.SettlementBeans.bind(context, props, dataSource, clock, settings);
             com.poolsbridge.reconciliation.ReconciliationBeans.bind(context, props, dataSource, clock);
             com.poolsbridge.budget.BudgetBeans.bind(context, props, dataSource, clock);
+            com.poolsbridge.ops.Operations.bind(context, props, dataSource, settings, clock);
         }
     }
 

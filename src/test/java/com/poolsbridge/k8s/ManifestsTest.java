@@ -38,7 +38,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import com.poolsbridge.support.MonitoringMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,7 +62,8 @@ class ManifestsTest {
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "Deployment", Deployment.class, "Service", Service.class, "ConfigMap", ConfigMap.class,
             "Secret", Secret.class, "PodDisruptionBudget", PodDisruptionBudget.class,
-            "NetworkPolicy", NetworkPolicy.class, "ServiceMonitor", ServiceMonitor.class);
+            "NetworkPolicy", NetworkPolicy.class, "ServiceMonitor", ServiceMonitor.class,
+            "PrometheusRule", PrometheusRule.class);
     /** The four secrets, each a file of the mounted Secret (BridgeSettings reads NAME_FILE). */
     private static final Set<String> FILE_SETTINGS =
             Set.of("POOLS_SECRET_KEY_FILE", "POOLS_WEBHOOK_SECRET_FILE", "BROKER_PASSWORD_FILE", "DB_PASSWORD_FILE");
@@ -224,6 +228,43 @@ class ManifestsTest {
         assertThat(sandbox.getImage()).contains("pools-bridge-demo");
         assertThat(sandbox.getArgs()).first().isEqualTo("sandbox");
         assertThat(envConfig(staging).get("POOLS_BASE_URL")).contains(":" + sandbox.getPorts().get(0).getContainerPort() + "/");
+    }
+
+    /**
+     * k8s/monitoring: the PrometheusRule and the dashboard ConfigMap parse strictly; every alert is complete, every
+     * dashboard panel has a query, and the metric names they use are the bridge's (ArtifactsIT checks the same
+     * names against a real scrape of the production jar).
+     */
+    @Test
+    void monitoringHoldsCompleteAlertsAndADashboardOverTheBridgeMetrics() throws Exception {
+        List<HasMetadata> objects = parse(render("monitoring"));
+        assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("PrometheusRule", "ConfigMap");
+
+        List<Rule> rules = one(objects, PrometheusRule.class, BRIDGE).getSpec().getGroups().stream()
+                .flatMap(group -> group.getRules().stream()).toList();
+        assertThat(rules).extracting(Rule::getAlert).contains("PoolsBridgeQuoteFailures", "PoolsBridgeTradeReservedTooLong",
+                "PoolsBridgeWebhooksRefused", "PoolsBridgeTradeReturned", "PoolsBridgeLedgerMismatch",
+                "PoolsBridgeDeadLettersGrowing", "PoolsBridgeRateLimited", "PoolsBridgeReconciliationStale");
+        for (Rule rule : rules) {
+            String expr = rule.getExpr().getStrVal();
+            assertThat(expr).as(rule.getAlert()).isNotBlank().contains("pools_bridge_");
+            assertThat(expr.chars().filter(c -> c == '(').count()).as(rule.getAlert() + " parentheses")
+                    .isEqualTo(expr.chars().filter(c -> c == ')').count());
+            assertThat(rule.getLabels()).as(rule.getAlert()).containsKey("severity");
+            assertThat(rule.getLabels().get("severity")).isIn("warning", "critical");
+            assertThat(rule.getAnnotations()).as(rule.getAlert()).containsKey("summary");
+        }
+
+        ConfigMap dashboard = one(objects, ConfigMap.class, "pools-bridge-dashboard");
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("pools-bridge-dashboard.json"));
+        assertThat(json.path("panels")).hasSizeGreaterThan(10).allSatisfy(panel ->
+                assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty()
+                        .allSatisfy(target -> assertThat(target.path("expr").asText()).isNotBlank()));
+
+        // names in metric position only: the bridge's own, Camel's and the binders' (JVM, database pool, HTTP pool)
+        assertThat(MonitoringMetrics.used()).isNotEmpty().allMatch(name -> name.matches(
+                "pools_bridge_[a-z0-9_]+|camel_exchanges_[a-z_]+|jvm_[a-z_]+|hikaricp_[a-z_]+|httpcomponents_httpclient_pool_[a-z_]+"));
     }
 
     private static String render(String dir) throws IOException, InterruptedException {

@@ -104,6 +104,10 @@ public final class TestInfrastructure {
         props.put("orders.lease-ms", "3000");
         props.put("camel.main.shutdown-timeout", "5");
         props.put("camel.management.port", "0");
+        // JMX off: two bridges in one JVM would get different management names ("pools-bridge-1" on a clash),
+        // and clustered Quartz finds a job's CamelContext by that name, so one replica's jobs would fail on the
+        // other (replicas in their own JVMs all have "pools-bridge"); OperationsIntegrationTest turns it on
+        props.put("camel.main.jmx-enabled", "false");
         // the test JVM's bridges share one database: each gets its own partner budget, wide enough not to pace
         // tests that are not about the budget (those set their own tiers)
         props.put("pools.budget.name", "test-" + java.util.UUID.randomUUID());

@@ -1,0 +1,90 @@
+package com.poolsbridge.ops;
+
+import com.poolsbridge.order.OrderMessage;
+import com.poolsbridge.order.OrderRecord;
+import com.poolsbridge.settlement.DueTrade;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.InterceptStrategy;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.slf4j.MDC;
+
+/**
+ * Puts the business keys of the exchange into the logging context (MDC) before every step, beside Camel's own
+ * camel.routeId / camel.exchangeId (camel.main.use-mdc-logging): orderId, transactId and requestId (the
+ * X-Request-Id of the last 0Pools answer). They come from the exchange properties the routes already set
+ * (order, orderRecord, settlementTrade, poolsRequestId), so no route changes for logging.
+ */
+public final class LogContext implements InterceptStrategy {
+
+    public static final String ORDER_ID = "orderId";
+    public static final String TRANSACT_ID = "transactId";
+    public static final String REQUEST_ID = "requestId";
+
+    @Override
+    public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
+                                                 Processor nextTarget) {
+        return new DelegateAsyncProcessor(target) {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                apply(exchange);
+                return super.process(exchange, callback);
+            }
+        };
+    }
+
+    static void apply(Exchange exchange) {
+        String orderId = null;
+        String transactId = null;
+        if (exchange.getProperty("orderRecord") instanceof OrderRecord record) {
+            orderId = record.orderId();
+            transactId = record.transactId();
+        } else if (exchange.getProperty("order") instanceof OrderMessage order) {
+            orderId = order.orderId();
+        } else if (exchange.getProperty("settlementTrade") instanceof DueTrade trade) {
+            orderId = trade.orderId();
+            transactId = trade.transactId();
+        }
+        set(ORDER_ID, orderId);
+        set(TRANSACT_ID, transactId);
+        set(REQUEST_ID, exchange.getProperty("poolsRequestId", String.class));
+    }
+
+    /** Clears the keys when an exchange ends, so the consumer thread's next lines carry no stale order. */
+    public static final class Cleanup extends EventNotifierSupport {
+
+        public Cleanup() {
+            setIgnoreCamelContextEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreStepEvents(true);
+            setIgnoreExchangeCreatedEvent(true);
+            setIgnoreExchangeSendingEvents(true);
+            setIgnoreExchangeSentEvents(true);
+            setIgnoreExchangeRedeliveryEvents(true);
+            setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent) {
+                MDC.remove(ORDER_ID);
+                MDC.remove(TRANSACT_ID);
+                MDC.remove(REQUEST_ID);
+            }
+        }
+    }
+
+    private static void set(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+}
