@@ -1,7 +1,9 @@
 package com.poolsbridge.settlement;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,12 +45,15 @@ class SettlementClusterTest {
     private BridgeHarness first;
     private BridgeApplication second;
     private DataSource db;
+    private final String clusterName = "test-cluster-" + UUID.randomUUID();
 
     @BeforeAll
     void start() throws Exception {
-        first = BridgeHarness.start(SettlementTestSupport.fastSettlement());
+        Map<String, String> cluster = new HashMap<>(SettlementTestSupport.fastSettlement());
+        cluster.put("settlement.cluster-name", clusterName);   // both instances, one cluster
+        first = BridgeHarness.start(cluster);
         Map<String, String> props = TestInfrastructure.fastRetries();
-        props.putAll(SettlementTestSupport.fastSettlement());
+        props.putAll(cluster);
         second = new BridgeApplication(TestInfrastructure.get().settings(first.sandbox().baseUrl()), props);
         CamelContext secondContext = second.start();
         watchCycles("first", first.context());
@@ -97,7 +102,7 @@ class SettlementClusterTest {
         assertThat(cycles.values().stream().mapToInt(AtomicInteger::get).sum()).isPositive();
         // both schedulers checked in to the same Quartz cluster
         assertThat(query(db, "SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = ?",
-                "pools-bridge-settlement")).hasSizeGreaterThanOrEqualTo(2);
+                clusterName)).hasSizeGreaterThanOrEqualTo(2);
     }
 
     private String status(String orderId) throws Exception {

@@ -112,6 +112,9 @@ public final class TestInfrastructure {
         // tests that are not about the budget (those set their own tiers)
         props.put("pools.budget.name", "test-" + java.util.UUID.randomUUID());
         props.put("pools.budget.tiers", "short=100000/10s");
+        // ... and its own Quartz cluster: a job left BLOCKED by an earlier test's bridge would otherwise not fire
+        // here until Quartz recovers the dead instance (seconds); SettlementClusterTest joins two on purpose
+        props.put("settlement.cluster-name", "test-" + java.util.UUID.randomUUID());
         return props;
     }
 }
