@@ -43,7 +43,7 @@ class SettlementIntegrationTest {
     void start() throws Exception {
         harness = BridgeHarness.start(SettlementTestSupport.fastSettlement());
         db = SettlementTestSupport.dataSource(harness.context());
-        webhookUrl = SettlementTestSupport.webhookUrl(harness.context());
+        webhookUrl = BridgeHarness.webhookUrl(harness.context());
     }
 
     @AfterAll

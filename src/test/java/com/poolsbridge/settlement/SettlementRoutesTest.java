@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.sandbox.WebhookSigner;
+import com.poolsbridge.support.BridgeHarness;
 import com.poolsbridge.support.JsonSchemas;
 import com.poolsbridge.support.Orders;
 import com.poolsbridge.support.ScriptedPools;
@@ -72,7 +73,7 @@ class SettlementRoutesTest {
         settlements = context.getEndpoint("mock:jms:queue:pools.settlements", MockEndpoint.class);
         reconciliation = context.getEndpoint("mock:jms:queue:pools.reconciliation", MockEndpoint.class);
         db = SettlementTestSupport.dataSource(context);
-        webhookUrl = SettlementTestSupport.webhookUrl(context);
+        webhookUrl = BridgeHarness.webhookUrl(context);
     }
 
     @AfterAll

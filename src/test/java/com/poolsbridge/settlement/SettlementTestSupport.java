@@ -18,8 +18,6 @@ import javax.sql.DataSource;
 import com.poolsbridge.sandbox.WebhookSigner;
 import com.poolsbridge.support.TestInfrastructure;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /** Short settlement intervals for tests, database peeks and a signing webhook sender. */
 final class SettlementTestSupport {
@@ -47,19 +45,6 @@ final class SettlementTestSupport {
         props.put("webhooks.retry-after-ms", "1000");
         props.put("reconciliation.initial-delay-ms", "3600000");   // its list reads are not these tests' business
         return props;
-    }
-
-    static String webhookUrl(CamelContext context) {
-        MainHttpServer main = context.hasService(MainHttpServer.class);
-        try {
-            // camel.server.port=0 in tests: the bound port is only known to the Vert.x server inside
-            var field = MainHttpServer.class.getDeclaredField("server");
-            field.setAccessible(true);
-            VertxPlatformHttpServer server = (VertxPlatformHttpServer) field.get(main);
-            return "http://127.0.0.1:" + server.getPort() + "/webhooks/0pools";
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static HttpResponse<String> postWebhook(String url, String header, String signature, byte[] body) throws Exception {

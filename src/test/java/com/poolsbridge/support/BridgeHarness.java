@@ -58,17 +58,15 @@ public final class BridgeHarness implements AutoCloseable {
         return context;
     }
 
-    /** The bridge's webhook endpoint (camel.server.port=0 in tests: the bound port is known to Vert.x only). */
+    /** The bridge's webhook endpoint. */
     public String webhookUrl() {
-        var main = context.hasService(org.apache.camel.component.platform.http.main.MainHttpServer.class);
-        try {
-            var field = org.apache.camel.component.platform.http.main.MainHttpServer.class.getDeclaredField("server");
-            field.setAccessible(true);
-            var server = (org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer) field.get(main);
-            return "http://127.0.0.1:" + server.getPort() + "/webhooks/0pools";
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return webhookUrl(context);
+    }
+
+    /** The webhook endpoint of a bridge started from {@link TestInfrastructure#settings}: its free HTTP_PORT. */
+    public static String webhookUrl(CamelContext context) {
+        return "http://127.0.0.1:" + context.getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow()
+                + "/webhooks/0pools";
     }
 
     public JmsClient jms() {

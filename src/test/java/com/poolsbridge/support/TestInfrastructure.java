@@ -1,5 +1,7 @@
 package com.poolsbridge.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import com.poolsbridge.app.BridgeSettings;
 import com.poolsbridge.infra.EmbeddedBroker;
 import com.poolsbridge.infra.EmbeddedDatabase;
 import com.poolsbridge.infra.QueueNames;
+import com.poolsbridge.process.ProcessHarness;
 import com.poolsbridge.sandbox.SandboxTls;
 
 /**
@@ -80,7 +83,7 @@ public final class TestInfrastructure {
         env.put("DB_URL", dbUrl);
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
-        env.put("HTTP_PORT", "0");
+        env.put("HTTP_PORT", Integer.toString(freeHttpPort()));   // known before start: webhookUrl needs no lookup
         // a budget of its own: permits of earlier tests in this database must not count against this process
         env.put("POOLS_BUDGET_NAME", "test-" + java.util.UUID.randomUUID());
         if (poolsBaseUrl.startsWith("https:")) {
@@ -89,6 +92,14 @@ public final class TestInfrastructure {
             env.put("POOLS_TRUST_STORE_PASSWORD", SandboxTls.selfSigned().trustStorePassword());
         }
         return env;
+    }
+
+    private static int freeHttpPort() {
+        try {
+            return ProcessHarness.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Short delays so retry tests stay fast; the production values live in config/application.properties. */
