@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,6 +40,7 @@ class OrderResilienceIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final Set<String> crashOnce = ConcurrentHashMap.newKeySet();
+    private final Set<String> commitFailsOnce = ConcurrentHashMap.newKeySet();
     private BridgeHarness bridge;
     private JmsClient jms;
 
@@ -52,6 +55,17 @@ class OrderResilienceIntegrationTest {
             String orderId = exchange.getProperty("order", com.poolsbridge.order.OrderMessage.class).orderId();
             if (crashOnce.remove(orderId)) {
                 throw new IllegalStateException("simulated crash after the reply, before the commit");
+            }
+            if (commitFailsOnce.contains(orderId)) {
+                // the route succeeded; the JMS commit itself fails (the broker or the process went away in it)
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void beforeCommit(boolean readOnly) {
+                        if (commitFailsOnce.remove(orderId)) {
+                            throw new IllegalStateException("simulated failure of the JMS commit");
+                        }
+                    }
+                });
             }
         }));
     }
@@ -80,6 +94,27 @@ class OrderResilienceIntegrationTest {
         Message reply = jms.reply(id, WAIT.toMillis());
         assertThat(crashOnce).as("the crash happened after the reply was sent").doesNotContain(id);
         assertThat(reply).as("reply after the rolled-back first one").isNotNull();
+        assertThat(JSON.readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
+        assertThat(jms.drain("pools.orders.results", "JMSCorrelationID = '" + id + "'")).isEmpty();
+        assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(1);
+        OrderRecords records = bridge.context().getRegistry().lookupByNameAndType("orderRecords", OrderRecords.class);
+        await().atMost(WAIT).until(() -> records.get(id).replySent());
+    }
+
+    @Test
+    void theOrderAcknowledgementAndItsReplyCommitTogether() throws Exception {
+        // seen in the fault suite: a kill -9 at the commit left an order acknowledged with a trade and no reply;
+        // the order was received on the listener's cached session and acknowledged by its own commit, while the
+        // reply waited for the transaction manager's commit on another session
+        String id = Orders.newId("it-onecommit");
+        commitFailsOnce.add(id);
+        long tradesBefore = bridge.sandbox().tradeCount();
+
+        jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", "311.00"));
+
+        Message reply = jms.reply(id, WAIT.toMillis());
+        assertThat(commitFailsOnce).as("the commit of the first delivery failed").doesNotContain(id);
+        assertThat(reply).as("the order came back with its reply and was answered").isNotNull();
         assertThat(JSON.readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
         assertThat(jms.drain("pools.orders.results", "JMSCorrelationID = '" + id + "'")).isEmpty();
         assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(1);
