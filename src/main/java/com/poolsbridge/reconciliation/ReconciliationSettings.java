@@ -9,7 +9,7 @@ import org.apache.camel.spi.PropertiesComponent;
 
 /** The reconciliation.* properties (config/application.properties, last section). */
 public record ReconciliationSettings(String walkName, int tradesPageSize, int ledgerPageSize, int maxPagesPerTick,
-                                     Duration recheckWindow, Duration returnedWindow, Duration stuckReservedAfter,
+                                     Duration recheckWindow, Duration returnedWindow,
                                      Set<String> ledgerSides, Duration lease, int publishBatch) {
 
     public static ReconciliationSettings from(PropertiesComponent props) {
@@ -20,7 +20,6 @@ public record ReconciliationSettings(String walkName, int tradesPageSize, int le
                 Integer.parseInt(prop(props, "reconciliation.max-pages-per-tick")),
                 Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.recheck-window-ms"))),
                 Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.returned-window-ms"))),
-                Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.stuck-reserved-after-ms"))),
                 Arrays.stream(props.resolveProperty("reconciliation.ledger-sides").orElse("").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
                 Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.lease-ms"))),

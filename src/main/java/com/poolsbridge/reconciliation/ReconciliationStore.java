@@ -214,12 +214,6 @@ public class ReconciliationStore {
         return orders("SELECT * FROM order_record WHERE state = 'RESERVED' AND transact_id IS NOT NULL");
     }
 
-    public List<OurOrder> stuckReserved(Instant reservedBefore) {
-        return orders("""
-                SELECT * FROM order_record WHERE state = 'RESERVED' AND trade_status = 'reserved' AND reserved_at < ?
-                ORDER BY reserved_at""", Timestamp.from(reservedBefore));
-    }
-
     private List<OurOrder> orders(String sql, Object... args) {
         return Jdbc.query(dataSource, sql, rs -> new OurOrder(rs.getString("order_id"), rs.getString("pool_id"),
                 rs.getString("side"), rs.getBigDecimal("amount"), rs.getString("state"), rs.getString("quote_id"),

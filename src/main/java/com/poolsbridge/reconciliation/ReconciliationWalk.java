@@ -211,10 +211,6 @@ public class ReconciliationWalk {
                         "0Pools does not list trade " + order.transactId() + " of this reserved order"), now);
             }
         }
-        for (OurOrder order : store.stuckReserved(s.startedAt.minus(settings.stuckReservedAfter()))) {
-            store.record(s.runId, orderFinding(Finding.Kind.stuck_reserved, order,
-                    "reserved since " + order.reservedAt() + ", longer than " + settings.stuckReservedAfter()), now);
-        }
         int malformed = s.ledger == null ? 0 : s.ledger.malformed();
         store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), malformed, now);
         if (malformed > 0) {

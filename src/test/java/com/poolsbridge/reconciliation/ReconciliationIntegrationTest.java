@@ -150,7 +150,6 @@ class ReconciliationIntegrationTest {
         props.put("reconciliation.trades-page-size", "2");
         props.put("reconciliation.max-pages-per-tick", String.valueOf(maxPagesPerTick));
         props.put("reconciliation.max-calls-per-second", "100");
-        props.put("reconciliation.stuck-reserved-after-ms", String.valueOf(10L * 24 * 3600 * 1000));
         return props;
     }
 
