@@ -1,5 +1,7 @@
 package com.poolsbridge.app;
 
+import static com.poolsbridge.app.ConfigProperties.required;
+
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,10 +87,10 @@ public final class BridgeApplication implements AutoCloseable {
             PropertiesComponent props = context.getPropertiesComponent();
             Clock clock = Clock.systemUTC();
             dataSource = Database.connect(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
-                    new Database.Limits(Integer.parseInt(prop(props, "db.max-pool-size")),
-                            Long.parseLong(prop(props, "db.connection-timeout-ms")),
-                            Integer.parseInt(prop(props, "db.socket-timeout-s")),
-                            Long.parseLong(prop(props, "db.statement-timeout-ms"))));
+                    new Database.Limits(Integer.parseInt(required(props, "db.max-pool-size")),
+                            Long.parseLong(required(props, "db.connection-timeout-ms")),
+                            Integer.parseInt(required(props, "db.socket-timeout-s")),
+                            Long.parseLong(required(props, "db.statement-timeout-ms"))));
             connectionFactory = connectionFactory(props);
 
             JmsComponent jms = new JmsComponent();
@@ -101,30 +103,30 @@ public final class BridgeApplication implements AutoCloseable {
             context.getRegistry().bind("jms", jms);
 
             OrderRecords records = new OrderRecords(dataSource);
-            long safety = Long.parseLong(prop(props, "orders.quote-safety-ms"));
+            long safety = Long.parseLong(required(props, "orders.quote-safety-ms"));
             bind(context, "dataSource", dataSource);
             bind(context, "clock", clock);
             bind(context, "orderRecords", records);
             bind(context, "orderValidator", new OrderValidator());
-            bind(context, "orderClaims", new OrderClaims(records, Long.parseLong(prop(props, "orders.lease-ms"))));
+            bind(context, "orderClaims", new OrderClaims(records, Long.parseLong(required(props, "orders.lease-ms"))));
             bind(context, "orderDeadlines", new OrderDeadlines(clock,
-                    Duration.ofMillis(Long.parseLong(prop(props, "orders.max-age-ms")))));
+                    Duration.ofMillis(Long.parseLong(required(props, "orders.max-age-ms")))));
             bind(context, "orderCircuitBreaker", orderCircuitBreaker(context, props));
             bind(context, "moneyGuardrails", new MoneyGuardrails(dataSource,
-                    Map.of("on_ramp", new BigDecimal(prop(props, "guardrails.max-order-amount.on-ramp")),
-                            "off_ramp", new BigDecimal(prop(props, "guardrails.max-order-amount.off-ramp"))),
-                    Map.of("on_ramp", new BigDecimal(prop(props, "guardrails.daily-cap.on-ramp")),
-                            "off_ramp", new BigDecimal(prop(props, "guardrails.daily-cap.off-ramp")))));
+                    Map.of("on_ramp", new BigDecimal(required(props, "guardrails.max-order-amount.on-ramp")),
+                            "off_ramp", new BigDecimal(required(props, "guardrails.max-order-amount.off-ramp"))),
+                    Map.of("on_ramp", new BigDecimal(required(props, "guardrails.daily-cap.on-ramp")),
+                            "off_ramp", new BigDecimal(required(props, "guardrails.daily-cap.off-ramp")))));
             bind(context, "quotePolicy", new QuotePolicy(clock, safety,
-                    Integer.parseInt(prop(props, "orders.max-quote-attempts"))));
+                    Integer.parseInt(required(props, "orders.max-quote-attempts"))));
             bind(context, "orderRequests", new OrderRequests());
             bind(context, "orderOutcomes", new OrderOutcomes(records, clock));
             bind(context, "deadLetters", new DeadLetters(records));
             bind(context, "poolCapabilities", new PoolCapabilities(
-                    Duration.ofMillis(Long.parseLong(prop(props, "pools.capabilities-ttl-ms"))), clock));
+                    Duration.ofMillis(Long.parseLong(required(props, "pools.capabilities-ttl-ms"))), clock));
             bind(context, "poolsResponses", new PoolsResponses(
-                    Long.parseLong(prop(props, "retry.rate-limited.max-wait-ms")),
-                    Long.parseLong(prop(props, "retry.rate-limited.jitter-ms"))));
+                    Long.parseLong(required(props, "retry.rate-limited.max-wait-ms")),
+                    Long.parseLong(required(props, "retry.rate-limited.jitter-ms"))));
             PoolsHttpClient poolsHttp = poolsHttpClient(settings, props);
             // one configuration for both schemes: Camel's http and https are separate component instances
             bind(context, "http", poolsHttp.component());
@@ -142,12 +144,12 @@ public final class BridgeApplication implements AutoCloseable {
      */
     private static ThrottlingExceptionRoutePolicy orderCircuitBreaker(CamelContext context, PropertiesComponent props) {
         ThrottlingExceptionRoutePolicy breaker = new ThrottlingExceptionRoutePolicy();
-        breaker.setFailureThreshold(Integer.parseInt(prop(props, "orders.circuit.failure-threshold")));
-        breaker.setFailureWindow(Long.parseLong(prop(props, "orders.circuit.failure-window-ms")));
-        breaker.setHalfOpenAfter(Long.parseLong(prop(props, "orders.circuit.half-open-after-ms")));
-        breaker.setExceptions(prop(props, "orders.circuit.exceptions"));
+        breaker.setFailureThreshold(Integer.parseInt(required(props, "orders.circuit.failure-threshold")));
+        breaker.setFailureWindow(Long.parseLong(required(props, "orders.circuit.failure-window-ms")));
+        breaker.setHalfOpenAfter(Long.parseLong(required(props, "orders.circuit.half-open-after-ms")));
+        breaker.setExceptions(required(props, "orders.circuit.exceptions"));
         breaker.setStateLoggingLevel(LoggingLevel.INFO);
-        breaker.setHalfOpenHandler(new OrderCircuitProbe(context, prop(props, "pools.pools").split(",")[0].trim()));
+        breaker.setHalfOpenHandler(new OrderCircuitProbe(context, required(props, "pools.pools").split(",")[0].trim()));
         return breaker;
     }
 
@@ -155,10 +157,10 @@ public final class BridgeApplication implements AutoCloseable {
     public static PoolsHttpClient poolsHttpClient(BridgeSettings settings, PropertiesComponent props) {
         return new PoolsHttpClient(settings.poolsBaseUrl(), settings.poolsSecretKey(), settings.poolsPublishableKey(),
                 new PoolsHttpClient.Limits(
-                        Long.parseLong(prop(props, "pools.http.connect-timeout-ms")),
-                        Long.parseLong(prop(props, "pools.http.response-timeout-ms")),
-                        Long.parseLong(prop(props, "pools.http.connection-request-timeout-ms")),
-                        Long.parseLong(prop(props, "pools.http.max-response-bytes"))),
+                        Long.parseLong(required(props, "pools.http.connect-timeout-ms")),
+                        Long.parseLong(required(props, "pools.http.response-timeout-ms")),
+                        Long.parseLong(required(props, "pools.http.connection-request-timeout-ms")),
+                        Long.parseLong(required(props, "pools.http.max-response-bytes"))),
                 PoolsHttpClient.trustStore(settings.poolsTrustStore(), settings.poolsTrustStorePassword()));
     }
 
@@ -178,20 +180,17 @@ public final class BridgeApplication implements AutoCloseable {
     private JmsPoolConnectionFactory connectionFactory(PropertiesComponent props) {
         String url = BrokerUrls.withDefaults(settings.brokerUrl(), Map.of(
                 "cacheDestinations", "true",
-                "consumerWindowSize", prop(props, "orders.consumer-window-size"),
-                "reconnectAttempts", prop(props, "broker.reconnect-attempts"),
-                "retryInterval", prop(props, "broker.retry-interval-ms"),
+                "consumerWindowSize", required(props, "orders.consumer-window-size"),
+                "reconnectAttempts", required(props, "broker.reconnect-attempts"),
+                "retryInterval", required(props, "broker.retry-interval-ms"),
                 "retryIntervalMultiplier", "2",
-                "maxRetryInterval", prop(props, "broker.max-retry-interval-ms")));
+                "maxRetryInterval", required(props, "broker.max-retry-interval-ms")));
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, settings.brokerUser(), settings.brokerPassword());
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
-        pool.setMaxConnections(4);
+        pool.setMaxConnections(Integer.parseInt(required(props, "orders.jms.max-connections")));
+        pool.setMaxSessionsPerConnection(Integer.parseInt(required(props, "orders.jms.max-sessions-per-connection")));
         return pool;
-    }
-
-    private static String prop(PropertiesComponent props, String key) {
-        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
     }
 
     private static void bind(CamelContext context, String name, Object bean) {

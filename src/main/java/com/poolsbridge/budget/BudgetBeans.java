@@ -1,5 +1,7 @@
 package com.poolsbridge.budget;
 
+import static com.poolsbridge.app.ConfigProperties.required;
+
 import java.time.Clock;
 
 import javax.sql.DataSource;
@@ -15,22 +17,18 @@ public final class BudgetBeans {
 
     public static void bind(CamelContext context, PropertiesComponent props, DataSource dataSource, Clock clock) {
         BudgetSettings settings = new BudgetSettings(
-                prop(props, "pools.budget.name"),
-                BudgetSettings.parseTiers(prop(props, "pools.budget.tiers")),
-                BudgetSettings.parseShares(prop(props, "pools.budget.shares")),
-                Long.parseLong(prop(props, "pools.budget.max-starvation-ms")),
-                Long.parseLong(prop(props, "pools.budget.margin-ms")),
-                Long.parseLong(prop(props, "pools.budget.hold-ms")),
-                Long.parseLong(prop(props, "pools.budget.recheck-max-ms")),
-                Long.parseLong(prop(props, "pools.budget.jitter-ms")));
+                required(props, "pools.budget.name"),
+                BudgetSettings.parseTiers(required(props, "pools.budget.tiers")),
+                BudgetSettings.parseShares(required(props, "pools.budget.shares")),
+                Long.parseLong(required(props, "pools.budget.max-starvation-ms")),
+                Long.parseLong(required(props, "pools.budget.margin-ms")),
+                Long.parseLong(required(props, "pools.budget.hold-ms")),
+                Long.parseLong(required(props, "pools.budget.recheck-max-ms")),
+                Long.parseLong(required(props, "pools.budget.jitter-ms")));
         BudgetStore store = new BudgetStore(dataSource, settings);
         store.ensureTiers();
         BudgetStats stats = new BudgetStats();
         context.getRegistry().bind("partnerBudget", new PartnerBudget(store, settings, stats, clock));
         context.getRegistry().bind("partnerBudgetStats", stats);
-    }
-
-    private static String prop(PropertiesComponent props, String key) {
-        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
     }
 }

@@ -1,5 +1,7 @@
 package com.poolsbridge.ops;
 
+import static com.poolsbridge.app.ConfigProperties.required;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +32,7 @@ public final class Operations {
 
     public static void bind(CamelContext context, PropertiesComponent props, DataSource dataSource,
                             BridgeSettings settings, Clock clock) {
-        long timeout = Long.parseLong(prop(props, "health.timeout-ms"));
+        long timeout = Long.parseLong(required(props, "health.timeout-ms"));
         // fresh connections for probes and DLQ browsing, failing fast instead of retrying
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(settings.brokerUrl(), settings.brokerUser(),
                 settings.brokerPassword());
@@ -42,10 +44,10 @@ public final class Operations {
         }
 
         DeadLetterQueues deadLetters = new DeadLetterQueues(broker,
-                List.of(prop(props, "queues.dead-letter"), prop(props, "queues.broker-dead-letter")));
+                List.of(required(props, "queues.dead-letter"), required(props, "queues.broker-dead-letter")));
         BusinessMetrics business = new BusinessMetrics(dataSource, deadLetters, clock,
-                Duration.ofMillis(Long.parseLong(prop(props, "settlement.stuck-after-ms"))),
-                Duration.ofMillis(Long.parseLong(prop(props, "metrics.settlement-lag-window-ms"))));
+                Duration.ofMillis(Long.parseLong(required(props, "settlement.stuck-after-ms"))),
+                Duration.ofMillis(Long.parseLong(required(props, "metrics.settlement-lag-window-ms"))));
         context.getRegistry().bind("businessMetrics", business);
         CallMetrics calls = new CallMetrics();
         context.getManagementStrategy().addEventNotifier(calls);
@@ -86,9 +88,5 @@ public final class Operations {
                 }
             }
         };
-    }
-
-    private static String prop(PropertiesComponent props, String key) {
-        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
     }
 }

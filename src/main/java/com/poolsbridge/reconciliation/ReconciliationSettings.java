@@ -1,5 +1,7 @@
 package com.poolsbridge.reconciliation;
 
+import static com.poolsbridge.app.ConfigProperties.required;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -14,20 +16,16 @@ public record ReconciliationSettings(String walkName, int tradesPageSize, int le
 
     public static ReconciliationSettings from(PropertiesComponent props) {
         return new ReconciliationSettings(
-                prop(props, "reconciliation.walk-name"),
-                Integer.parseInt(prop(props, "reconciliation.trades-page-size")),
-                Integer.parseInt(prop(props, "reconciliation.ledger-page-size")),
-                Integer.parseInt(prop(props, "reconciliation.max-pages-per-tick")),
-                Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.recheck-window-ms"))),
-                Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.returned-window-ms"))),
-                Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.stuck-reserved-after-ms"))),
+                required(props, "reconciliation.walk-name"),
+                Integer.parseInt(required(props, "reconciliation.trades-page-size")),
+                Integer.parseInt(required(props, "reconciliation.ledger-page-size")),
+                Integer.parseInt(required(props, "reconciliation.max-pages-per-tick")),
+                Duration.ofMillis(Long.parseLong(required(props, "reconciliation.recheck-window-ms"))),
+                Duration.ofMillis(Long.parseLong(required(props, "reconciliation.returned-window-ms"))),
+                Duration.ofMillis(Long.parseLong(required(props, "reconciliation.stuck-reserved-after-ms"))),
                 Arrays.stream(props.resolveProperty("reconciliation.ledger-sides").orElse("").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-                Duration.ofMillis(Long.parseLong(prop(props, "reconciliation.lease-ms"))),
-                Integer.parseInt(prop(props, "reconciliation.publish-batch")));
-    }
-
-    private static String prop(PropertiesComponent props, String key) {
-        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
+                Duration.ofMillis(Long.parseLong(required(props, "reconciliation.lease-ms"))),
+                Integer.parseInt(required(props, "reconciliation.publish-batch")));
     }
 }

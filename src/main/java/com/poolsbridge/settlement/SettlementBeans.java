@@ -1,5 +1,7 @@
 package com.poolsbridge.settlement;
 
+import static com.poolsbridge.app.ConfigProperties.required;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -53,33 +55,33 @@ public final class SettlementBeans {
     private static void bindAll(CamelContext context, PropertiesComponent props, DataSource dataSource, Clock clock,
                                 BridgeSettings settings) throws Exception {
         SettlementSettings s = new SettlementSettings(
-                Integer.parseInt(prop(props, "settlement.batch-size")),
-                Long.parseLong(prop(props, "settlement.initial-delay-ms")),
-                Long.parseLong(prop(props, "settlement.backoff-initial-ms")),
-                Double.parseDouble(prop(props, "settlement.backoff-multiplier")),
-                Long.parseLong(prop(props, "settlement.backoff-max-ms")),
-                Long.parseLong(prop(props, "settlement.returned-watch-ms")),
+                Integer.parseInt(required(props, "settlement.batch-size")),
+                Long.parseLong(required(props, "settlement.initial-delay-ms")),
+                Long.parseLong(required(props, "settlement.backoff-initial-ms")),
+                Double.parseDouble(required(props, "settlement.backoff-multiplier")),
+                Long.parseLong(required(props, "settlement.backoff-max-ms")),
+                Long.parseLong(required(props, "settlement.returned-watch-ms")),
                 Arrays.stream(props.resolveProperty("settlement.returned-fallback-polls").orElse("").split(","))
                         .map(String::trim).filter(d -> !d.isEmpty()).map(Duration::parse).toList(),
-                Long.parseLong(prop(props, "settlement.stuck-after-ms")),
-                Long.parseLong(prop(props, "settlement.republish-after-ms")),
-                Long.parseLong(prop(props, "webhooks.retry-after-ms")));
+                Long.parseLong(required(props, "settlement.stuck-after-ms")),
+                Long.parseLong(required(props, "settlement.republish-after-ms")),
+                Long.parseLong(required(props, "webhooks.retry-after-ms")));
         SettlementStore store = new SettlementStore(dataSource, s);
         SettlementPoller poller = new SettlementPoller(store, s, clock, () -> meterRegistry(context));
         Set<String> headers = new LinkedHashSet<>();
-        headers.add(prop(props, "webhooks.signature-header"));
-        headers.addAll(Arrays.stream(prop(props, "webhooks.accepted-signature-headers").split(","))
+        headers.add(required(props, "webhooks.signature-header"));
+        headers.addAll(Arrays.stream(required(props, "webhooks.accepted-signature-headers").split(","))
                 .map(String::trim).filter(h -> !h.isEmpty()).toList());
         WebhookVerifier verifier = new WebhookVerifier(settings.poolsWebhookSecret(), List.copyOf(headers),
-                prop(props, "webhooks.signature-scheme"),
-                Long.parseLong(prop(props, "webhooks.tolerance-seconds")), clock);
+                required(props, "webhooks.signature-scheme"),
+                Long.parseLong(required(props, "webhooks.tolerance-seconds")), clock);
         context.getRegistry().bind("settlementStore", store);
         context.getRegistry().bind("settlements", poller);
         context.getRegistry().bind("webhookSettlements", new WebhookSettlements(store, s, clock));
         context.getRegistry().bind("webhookReceiver", new WebhookReceiver(verifier, store));
         context.addStartupListener(new WebhookServerLimits(
-                Integer.parseInt(prop(props, "camel.server.port")), "/webhooks/0pools",
-                Integer.parseInt(prop(props, "webhooks.max-concurrent")), Long.parseLong(prop(props, "webhooks.read-timeout-ms"))));
+                Integer.parseInt(required(props, "camel.server.port")), "/webhooks/0pools",
+                Integer.parseInt(required(props, "webhooks.max-concurrent")), Long.parseLong(required(props, "webhooks.read-timeout-ms"))));
         context.getRegistry().bind("quartz", quartz(context, props, dataSource));
     }
 
@@ -108,11 +110,11 @@ public final class SettlementBeans {
         q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         q.setProperty("org.quartz.threadPool.threadCount", "1");
         q.setProperty("org.quartz.jobStore.class", ClusteredJobStore.class.getName());
-        q.setProperty("org.quartz.jobStore.clusterName", prop(props, "settlement.cluster-name"));
+        q.setProperty("org.quartz.jobStore.clusterName", required(props, "settlement.cluster-name"));
         q.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         q.setProperty("org.quartz.jobStore.dataSource", local);
         q.setProperty("org.quartz.jobStore.isClustered", "true");
-        q.setProperty("org.quartz.jobStore.clusterCheckinInterval", prop(props, "settlement.cluster-checkin-ms"));
+        q.setProperty("org.quartz.jobStore.clusterCheckinInterval", required(props, "settlement.cluster-checkin-ms"));
         q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         q.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
         QuartzComponent quartz = new QuartzComponent();
@@ -122,7 +124,7 @@ public final class SettlementBeans {
         quartz.setInterruptJobsOnShutdown(false);
         // started by us once Camel is fully up, after settlement.start-delay-seconds (Quartz startDelayed)
         quartz.setAutoStartScheduler(false);
-        int delay = Integer.parseInt(prop(props, "settlement.start-delay-seconds"));
+        int delay = Integer.parseInt(required(props, "settlement.start-delay-seconds"));
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
@@ -143,9 +145,5 @@ public final class SettlementBeans {
     private static MeterRegistry meterRegistry(CamelContext context) {
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         return registry != null ? registry : Metrics.globalRegistry;
-    }
-
-    private static String prop(PropertiesComponent props, String key) {
-        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
     }
 }
