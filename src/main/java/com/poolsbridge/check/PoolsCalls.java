@@ -1,28 +1,20 @@
 package com.poolsbridge.check;
 
-import java.time.Clock;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.app.BridgeSettings;
-import com.poolsbridge.budget.BudgetBeans;
-import com.poolsbridge.infra.Database;
+import com.poolsbridge.app.PoolsApiConfiguration;
 import com.poolsbridge.pools.PoolsApiException;
-import com.poolsbridge.pools.PoolsHttpClient;
 import com.poolsbridge.pools.PoolsRequest;
-import com.poolsbridge.pools.PoolsResponses;
-import com.zaxxer.hikari.HikariDataSource;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
-import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * 0Pools calls of the check command, made exactly as the bridge makes them: a small Camel Main with the bridge's
  * property sources, the {@code pools-api} route and the bridge's one HTTP client configuration
- * ({@link BridgeApplication#poolsHttpClient}). No consumer, server or scheduler is started.
+ * ({@link PoolsApiConfiguration}). No consumer, server or scheduler is started.
  */
 final class PoolsCalls implements AutoCloseable {
 
@@ -40,7 +32,6 @@ final class PoolsCalls implements AutoCloseable {
     }
 
     private final Main main = new Main();
-    private HikariDataSource dataSource;
     private final ProducerTemplate template;
 
     PoolsCalls(BridgeSettings settings, java.util.Map<String, String> overrides) throws Exception {
@@ -54,20 +45,9 @@ final class PoolsCalls implements AutoCloseable {
             main.addOverrideProperty(off, "false");
         }
         overrides.forEach(main::addOverrideProperty);
-        main.configure().addConfiguration(new org.apache.camel.CamelConfiguration() {
-            @Override
-            public void configure(CamelContext context) {
-                PropertiesComponent props = context.getPropertiesComponent();
-                PoolsHttpClient client = BridgeApplication.poolsHttpClient(settings, props);
-                context.getRegistry().bind("http", client.component());
-                context.getRegistry().bind("https", client.component());
-                context.getRegistry().bind("poolsResponses", new PoolsResponses(
-                        Long.parseLong(props.resolveProperty("retry.rate-limited.max-wait-ms").orElse("30000")), 0));
-                // the check's calls spend the same partner budget as the running replicas (one egress IP)
-                dataSource = Database.connect(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2);
-                BudgetBeans.bind(context, props, dataSource, Clock.systemUTC());
-            }
-        });
+        // in this order: the 0Pools configuration takes the check's DataSource and Clock
+        main.configure().addConfiguration(new CheckConfiguration(settings));
+        main.configure().addConfiguration(new PoolsApiConfiguration(settings));
         main.start();
         template = main.getCamelContext().createProducerTemplate();
     }
@@ -96,11 +76,9 @@ final class PoolsCalls implements AutoCloseable {
         }
     }
 
+    /** Stops Camel; the registry then closes the database pool (destroyMethod). */
     @Override
     public void close() {
         main.stop();
-        if (dataSource != null) {
-            dataSource.close();
-        }
     }
 }

@@ -54,9 +54,13 @@ public final class Demo {
         QueueNames queues = QueueNames.defaults();
         try (EmbeddedDatabase database = EmbeddedDatabase.start(null);
              EmbeddedBroker broker = EmbeddedBroker.start(dataDir.resolve("broker"), queues)) {
-            SandboxConfig sandboxConfig = SandboxConfig.defaults();
+            SandboxConfig sandboxConfig = SandboxConfig.defaults()
+                    .with("settings.rateLimits.short.limit", DEMO_CALLS_PER_WINDOW)
+                    .with("settings.rateLimits.medium.limit", DEMO_CALLS_PER_WINDOW)
+                    .with("settings.rateLimits.long.limit", DEMO_CALLS_PER_WINDOW);
             int httpPort = freePort();
-            try (PoolsSandbox sandbox = PoolsSandbox.start(sandboxConfig, 0);
+            // https with a certificate made at start, as production reaches 0Pools (trusted via POOLS_TRUST_STORE)
+            try (PoolsSandbox sandbox = PoolsSandbox.startTls(sandboxConfig, 0);
                  BridgeApplication bridge = new BridgeApplication(settings(sandbox, broker, database, httpPort), DEMO_PACE)) {
                 bridge.start();
                 // 0Pools delivers signed terminal webhooks to the bridge, a second source beside polling
@@ -81,8 +85,15 @@ public final class Demo {
         }
     }
 
+    /**
+     * Partner tiers wide enough for the demo pace: it runs in two minutes the polls, returned reads and walks that
+     * production spreads over hours, which the documented tiers (60 calls a minute) would starve.
+     */
+    private static final int DEMO_CALLS_PER_WINDOW = 100_000;
+
     /** Settlement and reconciliation at demo pace (production values are in config/application.properties). */
     private static final Map<String, String> DEMO_PACE = Map.ofEntries(
+            Map.entry("pools.budget.tiers", "short=" + DEMO_CALLS_PER_WINDOW + "/10s"),
             Map.entry("settlement.start-delay-seconds", "1"),
             Map.entry("settlement.poll-interval-ms", "500"),
             Map.entry("settlement.initial-delay-ms", "500"),
@@ -164,6 +175,9 @@ public final class Demo {
         env.put("DB_URL", database.jdbcUrl());
         env.put("DB_USER", database.user());
         env.put("HTTP_PORT", String.valueOf(httpPort));
+        // the sandbox's self-signed certificate, as a bank configures a private CA
+        env.put("POOLS_TRUST_STORE", sandbox.tls().trustStorePath().toString());
+        env.put("POOLS_TRUST_STORE_PASSWORD", sandbox.tls().trustStorePassword());
         return BridgeSettings.fromEnvironment(env);
     }
 

@@ -1,7 +1,6 @@
 package com.poolsbridge.ops;
 
 import java.sql.Connection;
-import java.util.List;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -21,24 +20,28 @@ public final class ReadinessChecks {
     private ReadinessChecks() {
     }
 
+    public static ReadinessCheck database(DataSource database, long timeoutMillis) {
+        return new ReadinessCheck("database", timeoutMillis, () -> {
+            try (Connection connection = database.getConnection()) {
+                return connection.isValid((int) Math.max(1, timeoutMillis / 1000)) ? null : "connection not valid";
+            }
+        });
+    }
+
     /**
      * @param broker a connection factory that opens a fresh connection (not the pool, which may hand out a
      *               connection that died a moment ago without noticing)
      */
-    public static List<ReadinessCheck> of(CamelContext context, DataSource database, ConnectionFactory broker,
-                                          long timeoutMillis) {
-        return List.of(
-                new ReadinessCheck("database", timeoutMillis, () -> {
-                    try (Connection connection = database.getConnection()) {
-                        return connection.isValid((int) Math.max(1, timeoutMillis / 1000)) ? null : "connection not valid";
-                    }
-                }),
-                new ReadinessCheck("broker", timeoutMillis, () -> {
-                    try (jakarta.jms.Connection connection = broker.createConnection()) {
-                        return null;
-                    }
-                }),
-                new ReadinessCheck("routes", timeoutMillis, () -> notStarted(context)));
+    public static ReadinessCheck broker(ConnectionFactory broker, long timeoutMillis) {
+        return new ReadinessCheck("broker", timeoutMillis, () -> {
+            try (jakarta.jms.Connection connection = broker.createConnection()) {
+                return null;
+            }
+        });
+    }
+
+    public static ReadinessCheck routes(CamelContext context, long timeoutMillis) {
+        return new ReadinessCheck("routes", timeoutMillis, () -> notStarted(context));
     }
 
     private static String notStarted(CamelContext context) {

@@ -72,6 +72,11 @@ public class SettlementStore {
         this.settings = settings;
     }
 
+    /** The settings the store was built with, for the poller and webhook intake that work on its rows. */
+    public SettlementSettings settings() {
+        return settings;
+    }
+
     /**
      * Due trades, oldest next_poll_at first. Reads only the rows whose next_poll_at has come (index
      * order_record_next_poll_idx): next_poll_at is NULL for every trade that needs no poll, so the cost follows
