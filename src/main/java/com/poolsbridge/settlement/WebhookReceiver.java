@@ -1,13 +1,12 @@
 package com.poolsbridge.settlement;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,9 @@ public class WebhookReceiver {
     private static final Set<String> TYPES = Set.of("pool.transaction.settled", "pool.transaction.failed",
             "pool.transaction.released");
 
-    public static final String EVENT_ID_PROPERTY = "webhookEventId";
-    public static final String NEW_PROPERTY = "webhookNew";
+    /** A verified, stored event: its id, and whether it is new and of a type this bridge processes. */
+    public record Stored(String eventId, boolean toProcess) {
+    }
 
     private final WebhookVerifier verifier;
     private final SettlementStore store;
@@ -36,13 +36,10 @@ public class WebhookReceiver {
         this.store = store;
     }
 
-    public void receive(Exchange exchange) {
-        Message message = exchange.getMessage();
-        byte[] raw = message.getBody(byte[].class);
-        if (raw == null) {
-            raw = new byte[0];
-        }
-        long timestamp = verifier.verify(name -> message.getHeader(name, String.class), raw);
+    /** @param headers the request's headers (Camel's map: names are case-insensitive) */
+    public Stored receive(byte[] body, Map<String, Object> headers) {
+        byte[] raw = body == null ? new byte[0] : body;
+        long timestamp = verifier.verify(name -> headers.get(name) == null ? null : headers.get(name).toString(), raw);
         JsonNode event;
         try {
             event = MAPPER.readTree(raw);
@@ -62,10 +59,9 @@ public class WebhookReceiver {
         if (!fresh) {
             LOG.info("webhook {} ({}) replayed: already stored", eventId, type);
         }
-        exchange.setProperty(EVENT_ID_PROPERTY, eventId);
-        exchange.setProperty(NEW_PROPERTY, fresh && TYPES.contains(type));
         if (fresh && !TYPES.contains(type)) {
             store.webhookProcessed(eventId, "ignored");
         }
+        return new Stored(eventId, fresh && TYPES.contains(type));
     }
 }
