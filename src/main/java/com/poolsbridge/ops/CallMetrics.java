@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Timer;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpEndpoint;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Counts what passes through the bridge without touching a route: every 0Pools HTTP call (the exchange sent
@@ -19,22 +18,11 @@ import org.apache.camel.support.EventNotifierSupport;
  * and status with its latency, the 429s, the partner budget left (X-RateLimit-Remaining-short of the last
  * answer), and every webhook request by the HTTP status it was answered with.
  */
-public final class CallMetrics extends EventNotifierSupport {
+public final class CallMetrics extends ExchangeEventNotifier {
 
     private static final String WEBHOOK_ROUTE = "webhook-intake";
     private final AtomicLong rateRemaining = new AtomicLong(-1);
     private volatile MeterRegistry registry;
-
-    public CallMetrics() {
-        setIgnoreCamelContextEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
-    }
 
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;

@@ -10,7 +10,6 @@ import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.InterceptStrategy;
-import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 import org.slf4j.MDC;
 
@@ -56,18 +55,10 @@ public final class LogContext implements InterceptStrategy {
     }
 
     /** Clears the keys when an exchange ends, so the consumer thread's next lines carry no stale order. */
-    public static final class Cleanup extends EventNotifierSupport {
+    public static final class Cleanup extends ExchangeEventNotifier {
 
         public Cleanup() {
-            setIgnoreCamelContextEvents(true);
-            setIgnoreRouteEvents(true);
-            setIgnoreServiceEvents(true);
-            setIgnoreStepEvents(true);
-            setIgnoreExchangeCreatedEvent(true);
-            setIgnoreExchangeSendingEvents(true);
             setIgnoreExchangeSentEvents(true);
-            setIgnoreExchangeRedeliveryEvents(true);
-            setIgnoreExchangeAsyncProcessingStartedEvents(true);
         }
 
         @Override

@@ -85,20 +85,7 @@ class OrderResilienceIntegrationTest {
     @Test
     void aReplyRolledBackWithItsOrderIsSentByTheRedeliveryNotSkippedAsADuplicate() throws Exception {
         // defect 1: reply_sent_at was written before the JMS commit, so the redelivery took the order for answered
-        String id = Orders.newId("it-commit");
-        crashOnce.add(id);
-        long tradesBefore = bridge.sandbox().tradeCount();
-
-        jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", "310.00"));
-
-        Message reply = jms.reply(id, WAIT.toMillis());
-        assertThat(crashOnce).as("the crash happened after the reply was sent").doesNotContain(id);
-        assertThat(reply).as("reply after the rolled-back first one").isNotNull();
-        assertThat(JSON.readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
-        assertThat(jms.drain("pools.orders.results", "JMSCorrelationID = '" + id + "'")).isEmpty();
-        assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(1);
-        OrderRecords records = bridge.context().getRegistry().lookupByNameAndType("orderRecords", OrderRecords.class);
-        await().atMost(WAIT).until(() -> records.get(id).replySent());
+        answeredOnceAfter(crashOnce, "it-commit", "310.00", "the crash happened after the reply was sent");
     }
 
     @Test
@@ -106,15 +93,20 @@ class OrderResilienceIntegrationTest {
         // seen in the fault suite: a kill -9 at the commit left an order acknowledged with a trade and no reply;
         // the order was received on the listener's cached session and acknowledged by its own commit, while the
         // reply waited for the transaction manager's commit on another session
-        String id = Orders.newId("it-onecommit");
-        commitFailsOnce.add(id);
+        answeredOnceAfter(commitFailsOnce, "it-onecommit", "311.00", "the commit of the first delivery failed");
+    }
+
+    /** Sends an order whose first delivery meets the fault, then: one accepted reply, one trade, marked sent. */
+    private void answeredOnceAfter(Set<String> fault, String prefix, String amount, String faultLanded) throws Exception {
+        String id = Orders.newId(prefix);
+        fault.add(id);
         long tradesBefore = bridge.sandbox().tradeCount();
 
-        jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", "311.00"));
+        jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", amount));
 
         Message reply = jms.reply(id, WAIT.toMillis());
-        assertThat(commitFailsOnce).as("the commit of the first delivery failed").doesNotContain(id);
-        assertThat(reply).as("the order came back with its reply and was answered").isNotNull();
+        assertThat(fault).as(faultLanded).doesNotContain(id);
+        assertThat(reply).as("the redelivery answered the order").isNotNull();
         assertThat(JSON.readTree(JmsClient.text(reply)).get("outcome").asText()).isEqualTo("accepted");
         assertThat(jms.drain("pools.orders.results", "JMSCorrelationID = '" + id + "'")).isEmpty();
         assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(1);
