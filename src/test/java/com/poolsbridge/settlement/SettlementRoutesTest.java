@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -21,6 +22,7 @@ import com.poolsbridge.support.TestInfrastructure;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +35,6 @@ import static com.poolsbridge.settlement.SettlementTestSupport.postSigned;
 import static com.poolsbridge.settlement.SettlementTestSupport.postWebhook;
 import static com.poolsbridge.settlement.SettlementTestSupport.query;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Route unit tests for the settlement poller and the webhook intake: the 0Pools call is scripted (AdviceWith on
@@ -392,6 +393,11 @@ class SettlementRoutesTest {
         settlements.assertIsSatisfied();
     }
 
+    /** Done when {@code count} events handed over by the intake's wire tap have been through webhook-process. */
+    private NotifyBuilder webhookProcessed(int count) {
+        return new NotifyBuilder(context).wereSentTo("direct:webhook-process").whenDone(count).create();
+    }
+
     // --- webhooks ---
 
     @Test
@@ -399,6 +405,7 @@ class SettlementRoutesTest {
         Trade t = plant("reserved", Duration.ofMinutes(1));
         byte[] body = webhookBody(t, "released");
         settlements.expectedMessageCount(1);
+        NotifyBuilder processed = webhookProcessed(1);
 
         var response = postSigned(webhookUrl, body, Instant.now().getEpochSecond());
 
@@ -409,8 +416,9 @@ class SettlementRoutesTest {
         assertThat(message.get("eventId").asText()).isEqualTo(eventId(t, "released"));
         assertThat(JsonSchemas.validate("settlement.schema.json", message.toString())).isEmpty();
         assertThat(pools.calls()).isEmpty();
-        await().atMost(Duration.ofSeconds(5)).until(() -> "applied".equals(
-                query(db, "SELECT outcome FROM webhook_event WHERE event_id = ?", eventId(t, "released")).get(0).get("outcome")));
+        assertThat(processed.matches(5, TimeUnit.SECONDS)).as("webhook-process completed").isTrue();
+        assertThat(query(db, "SELECT outcome FROM webhook_event WHERE event_id = ?", eventId(t, "released")).get(0)
+                .get("outcome")).isEqualTo("applied");
     }
 
     @Test
@@ -418,12 +426,14 @@ class SettlementRoutesTest {
         Trade t = plant("reserved", Duration.ofMinutes(1));
         byte[] body = webhookBody(t, "settled");
         settlements.expectedMessageCount(1);
+        NotifyBuilder processed = webhookProcessed(1);   // the replay is stored once, so processed once
 
         assertThat(postSigned(webhookUrl, body, Instant.now().getEpochSecond()).statusCode()).isEqualTo(200);
         assertThat(postSigned(webhookUrl, body, Instant.now().getEpochSecond()).statusCode()).isEqualTo(200);
         settlements.assertIsSatisfied();
-        await().atMost(Duration.ofSeconds(5)).until(() -> query(db,
-                "SELECT 1 FROM webhook_event WHERE event_id = ? AND processed_at IS NOT NULL", eventId(t, "settled")).size() == 1);
+        assertThat(processed.matches(5, TimeUnit.SECONDS)).as("webhook-process completed").isTrue();
+        assertThat(query(db, "SELECT 1 FROM webhook_event WHERE event_id = ? AND processed_at IS NOT NULL",
+                eventId(t, "settled"))).hasSize(1);
         cycle();   // the sweep finds nothing left to do
 
         assertThat(settlements.getReceivedCounter()).isEqualTo(1);
@@ -487,11 +497,13 @@ class SettlementRoutesTest {
     void webhookForAnUnknownTradeIsStoredWithoutMessage() throws Exception {
         Trade ghost = new Trade("none", "pq_ghost_" + System.nanoTime(), "txn_ghost_" + System.nanoTime());
         byte[] body = webhookBody(ghost, "settled");
+        NotifyBuilder processed = webhookProcessed(1);
 
         assertThat(postSigned(webhookUrl, body, Instant.now().getEpochSecond()).statusCode()).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> "unknown_trade".equals(
-                query(db, "SELECT outcome FROM webhook_event WHERE event_id = ?", eventId(ghost, "settled")).get(0).get("outcome")));
+        assertThat(processed.matches(5, TimeUnit.SECONDS)).as("webhook-process completed").isTrue();
+        assertThat(query(db, "SELECT outcome FROM webhook_event WHERE event_id = ?", eventId(ghost, "settled")).get(0)
+                .get("outcome")).isEqualTo("unknown_trade");
         assertThat(settlements.getReceivedCounter()).isZero();
     }
 
