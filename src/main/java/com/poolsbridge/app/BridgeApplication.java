@@ -62,11 +62,15 @@ public final class BridgeApplication implements AutoCloseable {
      * variables (ORDERS_CONSUMERS for orders.consumers) override both.
      */
     public static void configureProperties(Main main, BridgeSettings settings) {
-        String configFile = System.getenv("POOLS_BRIDGE_CONFIG");
-        main.setDefaultPropertyPlaceholderLocation(
-                (configFile == null || configFile.isBlank() ? "" : "file:" + configFile + ",")
-                        + "classpath:config/application.properties");
+        main.setDefaultPropertyPlaceholderLocation(propertyLocations(System.getenv()));
         main.addOverrideProperty("pools.base-url", settings.poolsBaseUrl());
+    }
+
+    /** The operator's file (POOLS_BRIDGE_CONFIG), if any, then the packaged defaults: the first holding a key wins. */
+    public static String propertyLocations(Map<String, String> env) {
+        String configFile = env.get("POOLS_BRIDGE_CONFIG");
+        return (configFile == null || configFile.isBlank() ? "" : "file:" + configFile + ",")
+                + "classpath:config/application.properties";
     }
 
     /** Stops Camel; the registry then closes the database and broker pools (destroyMethod). */

@@ -3,19 +3,24 @@ package com.poolsbridge.ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
+import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.app.BridgeSettings;
 import com.poolsbridge.infra.Database;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * {@code java -jar pools-bridge.jar replay [--order ID]... [--code CODE]... [--all] [--force] [--by NAME]}:
  * without a selection it lists the dead letters; with one it re-drives them (see {@link Replay}). Connections
  * from the same environment as the bridge: BROKER_URL, BROKER_USER, BROKER_PASSWORD(_FILE), DB_URL, DB_USER,
- * DB_PASSWORD(_FILE); queues from QUEUE_ORDERS, QUEUE_DLQ and QUEUE_BROKER_DLQ (defaults pools.orders,
- * pools.orders.dlq, DLQ). Exit status 0, or 3 when a selected dead letter was refused.
+ * DB_PASSWORD(_FILE); queue names from the same properties as the bridge (queues.orders, queues.dead-letter,
+ * queues.broker-dead-letter: POOLS_BRIDGE_CONFIG, then the packaged defaults, each with its QUEUE_* variable).
+ * Exit status 0, or 3 when a selected dead letter was refused.
  */
 public final class ReplayCommand {
 
@@ -54,9 +59,10 @@ public final class ReplayCommand {
                 env.get("BROKER_USER"), BridgeSettings.secret(env, "BROKER_PASSWORD"));
         try (broker; HikariDataSource db = Database.connect(require(env, "DB_URL"), env.get("DB_USER"),
                 BridgeSettings.secret(env, "DB_PASSWORD"), 2)) {
+            Function<String, String> property = properties(env);
             DeadLetterQueues queues = new DeadLetterQueues(broker, List.of(
-                    env.getOrDefault("QUEUE_DLQ", "pools.orders.dlq"), env.getOrDefault("QUEUE_BROKER_DLQ", "DLQ")));
-            Replay replay = new Replay(queues, env.getOrDefault("QUEUE_ORDERS", "pools.orders"), db);
+                    property.apply("queues.dead-letter"), property.apply("queues.broker-dead-letter")));
+            Replay replay = new Replay(queues, property.apply("queues.orders"), db);
             if (orders.isEmpty() && codes.isEmpty() && !all) {
                 Replay.print(replay.list(), System.out);
                 return 0;
@@ -70,6 +76,13 @@ public final class ReplayCommand {
             System.out.println(outcomes.size() + " selected, recorded in replay_record");
             return outcomes.stream().anyMatch(o -> o.action().equals("refused")) ? 3 : 0;
         }
+    }
+
+    /** Resolves a key as the bridge does (BridgeApplication.propertyLocations, {{env:...}} placeholders). */
+    static Function<String, String> properties(Map<String, String> env) {
+        PropertiesComponent props = new DefaultCamelContext().getPropertiesComponent();
+        props.setLocation(BridgeApplication.propertyLocations(env));
+        return key -> props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
     }
 
     private static String value(String[] args, int i) {
