@@ -1,11 +1,14 @@
 package com.poolsbridge.demo;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,16 +55,18 @@ public final class Demo {
         Files.createDirectories(dataDir);
 
         QueueNames queues = QueueNames.defaults();
+        Map<String, String> pace = demoPace();
+        int callsPerWindow = Integer.parseInt(pace.remove("demo.sandbox.calls-per-window"));
         try (EmbeddedDatabase database = EmbeddedDatabase.start(null);
              EmbeddedBroker broker = EmbeddedBroker.start(dataDir.resolve("broker"), queues)) {
             SandboxConfig sandboxConfig = SandboxConfig.defaults()
-                    .with("settings.rateLimits.short.limit", DEMO_CALLS_PER_WINDOW)
-                    .with("settings.rateLimits.medium.limit", DEMO_CALLS_PER_WINDOW)
-                    .with("settings.rateLimits.long.limit", DEMO_CALLS_PER_WINDOW);
+                    .with("settings.rateLimits.short.limit", callsPerWindow)
+                    .with("settings.rateLimits.medium.limit", callsPerWindow)
+                    .with("settings.rateLimits.long.limit", callsPerWindow);
             int httpPort = freePort();
             // https with a certificate made at start, as production reaches 0Pools (trusted via POOLS_TRUST_STORE)
             try (PoolsSandbox sandbox = PoolsSandbox.startTls(sandboxConfig, 0);
-                 BridgeApplication bridge = new BridgeApplication(settings(sandbox, broker, database, httpPort), DEMO_PACE)) {
+                 BridgeApplication bridge = new BridgeApplication(settings(sandbox, broker, database, httpPort), pace)) {
                 bridge.start();
                 // 0Pools delivers signed terminal webhooks to the bridge, a second source beside polling
                 sandbox.setPartnerWebhookUrl("demo-bank", "http://127.0.0.1:" + httpPort + "/webhooks/0pools");
@@ -85,26 +90,16 @@ public final class Demo {
         }
     }
 
-    /**
-     * Partner tiers wide enough for the demo pace: it runs in two minutes the polls, returned reads and walks that
-     * production spreads over hours, which the documented tiers (60 calls a minute) would starve.
-     */
-    private static final int DEMO_CALLS_PER_WINDOW = 100_000;
-
-    /** Settlement and reconciliation at demo pace (production values are in config/application.properties). */
-    private static final Map<String, String> DEMO_PACE = Map.ofEntries(
-            Map.entry("pools.budget.tiers", "short=" + DEMO_CALLS_PER_WINDOW + "/10s"),
-            Map.entry("settlement.start-delay-seconds", "1"),
-            Map.entry("settlement.poll-interval-ms", "500"),
-            Map.entry("settlement.initial-delay-ms", "500"),
-            Map.entry("settlement.backoff-initial-ms", "500"),
-            Map.entry("settlement.backoff-max-ms", "2000"),
-            Map.entry("settlement.max-polls-per-second", "8"),
-            Map.entry("settlement.returned-read-interval-ms", "1000"),
-            Map.entry("reconciliation.initial-delay-ms", "3000"),
-            Map.entry("reconciliation.interval-ms", "3000"),
-            // Ctrl-C on --keep-running: nothing in flight worth waiting 30 s for
-            Map.entry("camel.main.shutdown-timeout", "5"));
+    /** The demo's pace, config/demo.properties: overrides of the bridge's keys, and the sandbox's tiers. */
+    private static Map<String, String> demoPace() throws IOException {
+        Properties file = new Properties();
+        try (InputStream in = Demo.class.getResourceAsStream("/config/demo.properties")) {
+            file.load(in);
+        }
+        Map<String, String> pace = new HashMap<>();
+        file.stringPropertyNames().forEach(key -> pace.put(key, file.getProperty(key)));
+        return pace;
+    }
 
     /** Expected terminal statuses of the accepted sample orders, by the sandbox's scenario rule (amount cents). */
     private static Map<String, List<String>> expectedSettlements(List<Row> rows) {

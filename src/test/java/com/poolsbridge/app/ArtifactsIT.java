@@ -45,10 +45,11 @@ class ArtifactsIT {
 
     private static final Path PRODUCTION_JAR = Path.of("target", "pools-bridge.jar");
     private static final Path DEMO_JAR = Path.of("target", "pools-bridge-demo.jar");
-    /** Demo, sandbox and embedded broker/database classes, the PostgreSQL binaries, and camel-sql (unused). */
+    /** Demo, sandbox and embedded broker/database classes and settings, the PostgreSQL binaries, camel-sql (unused). */
     private static final Pattern DEMO_ONLY = Pattern.compile(
-            "com/poolsbridge/(demo|sandbox)/.*|com/poolsbridge/infra/Embedded.*|config/sandbox\\.yaml"
-                    + "|io/zonky/.*|postgres-linux-.*\\.txz|org/apache/activemq/artemis/core/server/impl/.*"
+            "com/poolsbridge/(demo|sandbox)/.*|com/poolsbridge/infra/Embedded.*"
+                    + "|config/(sandbox\\.yaml|demo\\.properties)|io/zonky/.*|postgres-linux-.*\\.txz"
+                    + "|org/apache/activemq/artemis/core/server/impl/.*"
                     + "|org/apache/activemq/artemis/core/server/embedded/.*|org/apache/camel/component/sql/.*");
 
     @Test
@@ -56,7 +57,8 @@ class ArtifactsIT {
         assertThat(entriesMatching(PRODUCTION_JAR, DEMO_ONLY)).isEmpty();
         assertThat(entriesMatching(DEMO_JAR, DEMO_ONLY))
                 .contains("com/poolsbridge/demo/DemoMain.class", "com/poolsbridge/sandbox/SandboxMain.class",
-                        "com/poolsbridge/infra/EmbeddedBroker.class", "com/poolsbridge/infra/EmbeddedDatabase.class")
+                        "com/poolsbridge/infra/EmbeddedBroker.class", "com/poolsbridge/infra/EmbeddedDatabase.class",
+                        "config/demo.properties")
                 .anyMatch(name -> name.startsWith("io/zonky/"))
                 .anyMatch(name -> name.startsWith("org/apache/activemq/artemis/core/server/impl/"));
     }
