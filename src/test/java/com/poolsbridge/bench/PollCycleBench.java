@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,14 +29,21 @@ final class PollCycleBench implements AutoCloseable {
 
     static final int DUE = 100;
 
-    /** One size's result: cycle times in ms (sorted) and how many trades the cycle polled. */
-    record Result(int open, double[] cycleMs, int polled) {
+    /**
+     * One size's result, in ms (each array sorted): the whole cycle, and its part before the polls (the five
+     * queries that find work: stuck, webhooks, unpublished, recorded terminal, due); how many trades a cycle polled.
+     */
+    record Result(int open, double[] cycleMs, double[] queriesMs, int polled) {
         double median() {
             return cycleMs[cycleMs.length / 2];
         }
 
         double p90() {
             return cycleMs[(int) Math.ceil(cycleMs.length * 0.9) - 1];
+        }
+
+        double queriesMedian() {
+            return queriesMs[queriesMs.length / 2];
         }
     }
 
@@ -98,29 +104,35 @@ final class PollCycleBench implements AutoCloseable {
     /** {@code warmup} untimed cycles, then {@code cycles} timed ones. */
     Result measure(int warmup, int cycles) throws Exception {
         double[] ms = new double[cycles];
+        double[] queries = new double[cycles];
         int polled = 0;
         for (int i = 0; i < warmup + cycles; i++) {
+            long[] queriesNanos = new long[1];
             long start = System.nanoTime();
-            int n = cycle();
+            int n = cycle(queriesNanos);
             long took = System.nanoTime() - start;
             makeDueAgain();
             if (i >= warmup) {
                 ms[i - warmup] = took / 1e6;
+                queries[i - warmup] = queriesNanos[0] / 1e6;
                 polled = n;
             }
         }
         Arrays.sort(ms);
-        return new Result(planted, ms, polled);
+        Arrays.sort(queries);
+        return new Result(planted, ms, queries, polled);
     }
 
     /** The statements of one cycle; each due trade answered "reserved" by the partner. Returns the trades polled. */
-    private int cycle() throws Exception {
+    private int cycle(long[] queriesNanos) throws Exception {
+        long start = System.nanoTime();
         poller.stuckTrades();
         store.unprocessedWebhooks(settings.webhookRetryAfterMs(), settings.batchSize());
         poller.unpublished();
         poller.settleRecorded();
         PollCycle cycle = poller.newCycle();
         List<DueTrade> due = poller.dueTrades();
+        queriesNanos[0] = System.nanoTime() - start;
         for (DueTrade t : due) {
             poller.applyPoll(t, cycle, "{\"transactId\":\"" + t.transactId() + "\",\"status\":\"reserved\"}",
                     "req_bench", "9");
@@ -139,10 +151,6 @@ final class PollCycleBench implements AutoCloseable {
             ps.setArray(1, c.createArrayOf("text", ids.toArray()));
             ps.executeUpdate();
         }
-    }
-
-    static Duration total(Result r) {
-        return Duration.ofNanos((long) (r.median() * 1e6));
     }
 
     @Override
