@@ -21,9 +21,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * P5: the database time of one settlement poll cycle, as the settlement-cycle route runs it (stuck trades,
  * pending webhooks, unpublished settlements, trades recorded terminal, the due trades, then per due trade the
  * status apply and the reschedule of a poll that answered "still reserved"), with N open trades of which 100 are
- * due. It runs on its own database (bench_p5) of the benchmark's PostgreSQL, migrated by the app's Flyway
- * scripts, so the app's own poller never sees the planted trades. Between cycles the 100 are made due again
- * (not timed).
+ * due. It runs on a database of its own on the benchmark's PostgreSQL, migrated by the app's Flyway scripts, so
+ * the app's own poller never sees the planted trades. Between cycles the 100 are made due again (not timed).
+ * Two sizes are compared by interleaving their cycles ({@link #compare}), so load from elsewhere on the machine
+ * falls on both alike.
  */
 final class PollCycleBench implements AutoCloseable {
 
@@ -53,13 +54,14 @@ final class PollCycleBench implements AutoCloseable {
     private final SettlementSettings settings;
     private int planted;
 
-    PollCycleBench(String serverJdbcUrl, String user, String password) throws Exception {
+    /** A fresh database {@code name} on the server, migrated by the app's scripts. */
+    PollCycleBench(String serverJdbcUrl, String user, String password, String name) throws Exception {
         try (Connection c = java.sql.DriverManager.getConnection(serverJdbcUrl + "/postgres", user, password);
              Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS bench_p5");
-            s.execute("CREATE DATABASE bench_p5");
+            s.execute("DROP DATABASE IF EXISTS " + name);
+            s.execute("CREATE DATABASE " + name);
         }
-        dataSource = Database.connect(serverJdbcUrl + "/bench_p5", user, password, 2);
+        dataSource = Database.connect(serverJdbcUrl + "/" + name, user, password, 2);
         Database.migrate(dataSource);
         // production settings, except a batch that takes all 100 due trades in one cycle (production: 50)
         settings = new SettlementSettings(DUE, 2000, 2000, 2.0, 60_000, 259_200_000L, List.of(),
@@ -101,26 +103,33 @@ final class PollCycleBench implements AutoCloseable {
         }
     }
 
-    /** {@code warmup} untimed cycles, then {@code cycles} timed ones. */
-    Result measure(int warmup, int cycles) throws Exception {
-        double[] ms = new double[cycles];
-        double[] queries = new double[cycles];
-        int polled = 0;
+    /** {@code warmup} untimed cycles of each, then {@code cycles} timed ones, a's and b's taking turns. */
+    static Result[] compare(PollCycleBench a, PollCycleBench b, int warmup, int cycles) throws Exception {
+        double[][] ms = new double[2][cycles];
+        double[][] queries = new double[2][cycles];
+        int[] polled = new int[2];
+        PollCycleBench[] both = {a, b};
         for (int i = 0; i < warmup + cycles; i++) {
-            long[] queriesNanos = new long[1];
-            long start = System.nanoTime();
-            int n = cycle(queriesNanos);
-            long took = System.nanoTime() - start;
-            makeDueAgain();
-            if (i >= warmup) {
-                ms[i - warmup] = took / 1e6;
-                queries[i - warmup] = queriesNanos[0] / 1e6;
-                polled = n;
+            for (int j = 0; j < 2; j++) {
+                long[] queriesNanos = new long[1];
+                long start = System.nanoTime();
+                int n = both[j].cycle(queriesNanos);
+                long took = System.nanoTime() - start;
+                both[j].makeDueAgain();
+                if (i >= warmup) {
+                    ms[j][i - warmup] = took / 1e6;
+                    queries[j][i - warmup] = queriesNanos[0] / 1e6;
+                    polled[j] = n;
+                }
             }
         }
-        Arrays.sort(ms);
-        Arrays.sort(queries);
-        return new Result(planted, ms, queries, polled);
+        Result[] out = new Result[2];
+        for (int j = 0; j < 2; j++) {
+            Arrays.sort(ms[j]);
+            Arrays.sort(queries[j]);
+            out[j] = new Result(both[j].planted, ms[j], queries[j], polled[j]);
+        }
+        return out;
     }
 
     /** The statements of one cycle; each due trade answered "reserved" by the partner. Returns the trades polled. */
