@@ -37,7 +37,10 @@ final class BenchReport {
         System.out.println("BENCH   " + line);
     }
 
+    /** The table in figure order (P1 … P6, rows of one figure as they came), the header and details around it. */
     synchronized String render() {
+        List<Row> rows = new ArrayList<>(this.rows);
+        rows.sort(java.util.Comparator.comparing(Row::id));
         int[] w = {2, 6, 8, 4, 3};
         for (Row r : rows) {
             w[0] = Math.max(w[0], r.id().length());
