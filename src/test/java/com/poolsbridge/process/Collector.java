@@ -1,5 +1,6 @@
 package com.poolsbridge.process;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -35,9 +36,9 @@ public final class Collector implements AutoCloseable {
     public static final List<String> QUEUES = List.of(RESULTS, DLQ, SETTLEMENTS, BrokerMain.BROKER_DLQ,
             BrokerMain.BROKER_EXPIRY, "pools.expiry");
 
-    /** One message as drained: its queue, id, correlation id, string properties and body. */
+    /** One message as drained: its queue, id, correlation id, string properties, body and when it was drained. */
     public record Received(String queue, String messageId, String correlationId, Map<String, String> properties,
-                           String body) {
+                           String body, Instant receivedAt) {
         public String property(String name) {
             return properties.get(name);
         }
@@ -52,8 +53,13 @@ public final class Collector implements AutoCloseable {
 
     /** @param brokerUrl the broker itself, without client reconnection options */
     public Collector(String brokerUrl) {
+        this(brokerUrl, QUEUES);
+    }
+
+    /** Drains the given queues instead of {@link #QUEUES} (e.g. a benchmark's reference route's replies). */
+    public Collector(String brokerUrl, List<String> queues) {
         this.brokerUrl = brokerUrl;
-        for (String queue : QUEUES) {
+        for (String queue : queues) {
             Thread t = new Thread(() -> drainForever(queue), "collect-" + queue);
             t.setDaemon(true);
             threads.add(t);
@@ -95,7 +101,8 @@ public final class Collector implements AutoCloseable {
             Object value = m.getObjectProperty(name);
             props.put(name, value == null ? null : value.toString());
         }
-        received.add(new Received(queue, m.getJMSMessageID(), m.getJMSCorrelationID(), props, JmsClient.text(m)));
+        received.add(new Received(queue, m.getJMSMessageID(), m.getJMSCorrelationID(), props, JmsClient.text(m),
+                Instant.now()));
     }
 
     /** The reconnect back-off: waits for close() (it ends the wait at once), at most 250 ms. */

@@ -82,6 +82,11 @@ public final class ProcessHarness implements AutoCloseable {
 
     /** Starts one more pools-bridge process and waits until it reports ready; extraEnv overrides any setting. */
     public JavaProcess startApp(Map<String, String> extraEnv) throws Exception {
+        return startApp(extraEnv, JavaProcess.DEFAULT_JVM_ARGS);
+    }
+
+    /** As {@link #startApp(Map)}, with the app JVM's options (benchmarks: the production options). */
+    public JavaProcess startApp(Map<String, String> extraEnv, List<String> jvmArgs) throws Exception {
         int management = freePort();
         Map<String, String> env = new HashMap<>();
         env.put("POOLS_BASE_URL", "http://127.0.0.1:" + poolsProxy.port() + "/v1");
@@ -100,7 +105,7 @@ public final class ProcessHarness implements AutoCloseable {
         env.put("POOLS_BUDGET_TIERS", "short=100000/10s");
         env.putAll(extraEnv);
         String name = "app-" + (++appCount);
-        JavaProcess app = JavaProcess.start(name, bridgeJar(), "com.poolsbridge.PoolsBridge", List.of(), env,
+        JavaProcess app = JavaProcess.start(name, bridgeJar(), "com.poolsbridge.PoolsBridge", jvmArgs, List.of(), env,
                 workDir.resolve(name + ".log"));
         apps.add(app);
         app.awaitReady(management);
@@ -136,6 +141,11 @@ public final class ProcessHarness implements AutoCloseable {
 
     public BrokerProfile profile() {
         return profile;
+    }
+
+    /** Direct URL (no proxy) without client reconnection options, for further {@link Collector}s. */
+    public String brokerAddress() {
+        return "tcp://127.0.0.1:" + brokerPort;
     }
 
     /** Direct URL (no proxy) with client reconnection, for the sender and the collector. */
@@ -182,6 +192,11 @@ public final class ProcessHarness implements AutoCloseable {
                 jms.sendText("pools.orders", body);
             }
         }
+    }
+
+    /** The database password (the same for every connection: app, checker, benchmark). */
+    public String databasePassword() {
+        return DB_PASSWORD;
     }
 
     /** One number from the bridge's database, read directly (e.g. {@code count(*) FROM order_record WHERE …}). */
