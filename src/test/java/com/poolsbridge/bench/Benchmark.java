@@ -330,7 +330,7 @@ class Benchmark {
             sender.shutdownNow();
         }
         // the simulated day ends; then every order's settlement (or the deadline)
-        sleepUntil(t0.plus(day));
+        awaitInstant(t0.plus(day));
         awaitCount(() -> settled(h, idSet).size(), ids.size(), Duration.ofMinutes(3));
         Instant end = Instant.now();
         Instant dayEnd = t0.plus(day);
@@ -408,7 +408,7 @@ class Benchmark {
         Instant w0 = h.sandbox().journal().stream().filter(r -> r.pathAndQuery().startsWith("/v1/")).findFirst()
                 .orElseThrow().receivedAt();
         Instant w1 = w0.plusSeconds(P4_SECONDS);
-        sleepUntil(w1.plusSeconds(1));
+        awaitInstant(w1.plusSeconds(1));
         List<RecordedRequest> calls = h.sandbox().journal().stream()
                 .filter(r -> r.receivedAt().isBefore(w1) && r.pathAndQuery().startsWith("/v1/")).toList();
         long refused = calls.stream().filter(r -> r.status() == 429).count();
@@ -502,10 +502,10 @@ class Benchmark {
         return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
-    private static void sleepUntil(Instant when) throws InterruptedException {
-        long ms = Duration.between(Instant.now(), when).toMillis();
-        if (ms > 0) {
-            Thread.sleep(ms);
-        }
+    /** Waits for the end of a measurement window (a time, not a state: the clock is what is polled). */
+    private static void awaitInstant(Instant when) {
+        Duration left = Duration.between(Instant.now(), when);
+        await("the window ends at " + when).atMost(left.isNegative() ? Duration.ofSeconds(1) : left.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(100)).until(() -> !Instant.now().isBefore(when));
     }
 }
