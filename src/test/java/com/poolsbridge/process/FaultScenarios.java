@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
 import com.poolsbridge.process.ProcessHarness.BrokerProfile;
+import com.poolsbridge.sandbox.SandboxConfig;
 import com.poolsbridge.support.Orders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -257,6 +259,46 @@ class FaultScenarios {
             h.apps().get(1).kill9();
             return landed(h, ids.size()) + " killAt=" + killAt;
         });
+    }
+
+    // --- two replicas, one partner budget ---------------------------------------------------------------------
+
+    /**
+     * Issue 8: two app processes behind one client IP (the sandbox's rate limits on, at the documented tiers, and
+     * each app's budget at its default, the same tiers) drain a backlog together. The fault is the partner's limit
+     * itself: it must never answer 429, and the two apps' own counts of their calls add up to what the partner saw.
+     */
+    @Test
+    @Order(15)
+    void twoReplicasShareOnePartnerBudget() throws Exception {
+        String name = "two replicas, one partner budget (documented tiers enforced)";
+        Instant start = Instant.now();
+        SandboxConfig.RateLimits tiers = SandboxConfig.RateLimits.documented(true);
+        try (ProcessHarness h = ProcessHarness.start(BrokerProfile.RECOMMENDED)) {
+            h.sandbox().setRateLimits(tiers);
+            Map<String, String> env = Map.of("POOLS_BUDGET_TIERS", PartnerCallAudit.budgetTiers(tiers));
+            JavaProcess a = h.startApp(env);
+            JavaProcess b = h.startApp(env);
+            List<String> ids = sendOrders(h, 40);
+            await("both replicas spending the budget").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> PartnerCallAudit.sentBy(a) > 2 && PartnerCallAudit.sentBy(b) > 2);
+            String landed = landed(h, ids.size()) + " calls a=" + PartnerCallAudit.sentBy(a) + " b=" + PartnerCallAudit.sentBy(b);
+            h.awaitOutcomes(ids, DRAIN);
+            // before the checker, whose own reads of the trades list are calls too (its limits then off)
+            PartnerCallAudit audit = PartnerCallAudit.since(h, start);
+            long byA = PartnerCallAudit.sentBy(a);
+            long byB = PartnerCallAudit.sentBy(b);
+            h.sandbox().setRateLimits(SandboxConfig.RateLimits.documented(false));
+            Checker.Verdict verdict = h.check(ids);
+            String line = verdict.line(name, Duration.between(start, Instant.now())) + " | fault: " + landed
+                    + " | partner saw " + audit.calls().size() + " calls (a " + byA + ", b " + byB + "), 429s "
+                    + audit.refused() + ", busiest 10 s " + audit.busiest(tiers.shortTier()) + ", busiest 60 s "
+                    + audit.busiest(tiers.medium());
+            report(line);
+            assertThat(verdict.problems()).as(line).isEmpty();
+            assertThat(audit.refused()).as("429s: " + line).isZero();
+            assertThat(byA + byB).as("the replicas' own counts against the partner's: " + line).isEqualTo(audit.calls().size());
+        }
     }
 
     // --- plumbing ------------------------------------------------------------------------------------------
