@@ -15,12 +15,15 @@ import com.poolsbridge.order.OrderRecord;
 
 /**
  * Cached per-pool capabilities (sides, networks, order limits of GET /pools/{id}/capabilities): read when an order
- * needs them and the cached copy is missing or older than the TTL, and again after a quote fails validation (the
- * pool's configuration may have changed without notice). No timer: an idle pool costs no partner calls.
+ * needs them and the cached copy is missing or older than the TTL, again before a copy older than a minute refuses
+ * an order, and after a quote fails validation (the pool's configuration may change without notice). No timer:
+ * an idle pool costs no partner calls.
  */
 public class PoolCapabilities {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static final Duration REFUSE_ONLY_ON_COPIES_YOUNGER_THAN = Duration.ofSeconds(60);
 
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final Duration ttl;
@@ -31,9 +34,16 @@ public class PoolCapabilities {
         this.clock = clock;
     }
 
-    public boolean needsRefresh(String poolId) {
-        Entry entry = cache.get(poolId);
-        return entry == null || entry.fetchedAt.plus(ttl).isBefore(clock.instant());
+    /**
+     * True when the order's pool has no cached copy, the copy is older than the TTL, or the copy would refuse this
+     * order and is older than {@link #REFUSE_ONLY_ON_COPIES_YOUNGER_THAN}: an order is refused locally only on
+     * what 0Pools said a moment ago (the pool may have gained the side, network or limit it lacked).
+     */
+    public boolean needsRefresh(OrderRecord order) {
+        Entry entry = cache.get(order.poolId());
+        Instant now = clock.instant();
+        return entry == null || entry.fetchedAt.plus(ttl).isBefore(now)
+                || (entry.fetchedAt.plus(REFUSE_ONLY_ON_COPIES_YOUNGER_THAN).isBefore(now) && refusal(entry.json, order) != null);
     }
 
     /** GET /pools/{id}/capabilities. */
@@ -62,15 +72,21 @@ public class PoolCapabilities {
         if (entry == null) {
             throw new IllegalStateException("capabilities of " + order.poolId() + " not loaded");
         }
-        JsonNode caps = entry.json;
+        LocalRejectionException refusal = refusal(entry.json, order);
+        if (refusal != null) {
+            throw refusal;
+        }
+    }
+
+    private static LocalRejectionException refusal(JsonNode caps, OrderRecord order) {
         if (!contains(caps.get("sides"), order.side())) {
-            throw new LocalRejectionException("side_not_supported",
+            return new LocalRejectionException("side_not_supported",
                     "pool " + order.poolId() + " does not offer " + order.side() + " to this partner");
         }
         for (String network : order.destNetwork() == null ? List.of(order.cryptoNetwork())
                 : List.of(order.cryptoNetwork(), order.destNetwork())) {
             if (!contains(caps.get("supportedNetworks"), network)) {
-                throw new LocalRejectionException("network_not_supported",
+                return new LocalRejectionException("network_not_supported",
                         "pool " + order.poolId() + " does not deliver on " + network);
             }
         }
@@ -80,10 +96,11 @@ public class PoolCapabilities {
             BigDecimal min = PoolsJson.decimal(caps, "minOrderUsdt");
             BigDecimal max = PoolsJson.decimal(caps, "maxOrderUsdt");
             if ((min != null && order.amount().compareTo(min) < 0) || (max != null && order.amount().compareTo(max) > 0)) {
-                throw new LocalRejectionException("amount_out_of_range",
+                return new LocalRejectionException("amount_out_of_range",
                         "amount " + order.amount().toPlainString() + " is outside the pool's order limits");
             }
         }
+        return null;
     }
 
     private static boolean contains(JsonNode array, String value) {
@@ -97,8 +114,6 @@ public class PoolCapabilities {
         }
         return false;
     }
-
-
 
     private record Entry(JsonNode json, Instant fetchedAt) {
     }

@@ -325,7 +325,7 @@ class Benchmark {
                 "RECONCILIATION_RECHECK_WINDOW_MS", Long.toString(3_600_000L / k),
                 "RECONCILIATION_RETURNED_WINDOW_MS", Long.toString(259_200_000L / k),
                 "RECONCILIATION_MAX_CALLS_PER_SECOND", Long.toString(k),
-                "POOLS_CAPABILITIES_TTL_MS", Long.toString(300_000L / k)));
+                "POOLS_CAPABILITIES_TTL_MS", Long.toString(3_600_000L / k)));
         JavaProcess app = h.startApp(env, APP_JVM);
         h.sandbox().clearJournal();
         Duration day = Duration.ofMillis(86_400_000L / k);
@@ -389,7 +389,7 @@ class Benchmark {
         report.detail(f("P3: %d orders over a simulated day (x%d: %d s real, watch %d ms, returned read every %d ms, "
                         + "reconciliation every %d ms, capabilities cached %d ms), %d settled (last %d s after the "
                         + "first order), %d calls:%s", ids.size(), k, day.toSeconds(), 259_200_000L / k, 900_000L / k,
-                900_000L / k, 300_000L / k, settled.size(), Duration.between(t0, end).toSeconds(), calls, ops));
+                900_000L / k, 3_600_000L / k, settled.size(), Duration.between(t0, end).toSeconds(), calls, ops));
         report.detail(f("P3: contract minimum = createQuote 1 + transact 1 + getTransactionByQuote %d (sandbox pollsToTerminal)",
                 POLLS_THE_SERVER_NEEDS));
         app.stop(Duration.ofSeconds(60));

@@ -47,7 +47,6 @@ class OrderRoutesTest {
     void startRoutes() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
         Map<String, String> props = TestInfrastructure.fastRetries();
-        props.put("pools.capabilities-refresh-delay-ms", "3600000");
         // the circuit breaker would pause direct:orders between tests; OrderResilienceIntegrationTest covers it
         props.put("orders.circuit.failure-threshold", "1000000");
         app = new BridgeApplication(infra.settings("http://127.0.0.1:9/v1"), props);
