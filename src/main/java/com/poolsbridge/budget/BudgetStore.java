@@ -15,8 +15,8 @@ import com.poolsbridge.pools.CallClass;
 
 /**
  * The partner budget's tables (V6__partner_budget.sql): one short transaction of three statements per permit.
- * It locks the budget's tier rows, reads the permits still inside the longest window (at most the long tier's
- * limit), decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
+ * It locks the budget's tier rows, counts per tier the permits in its window (in the database: one row per tier
+ * comes back), decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
  * statement (or marks the held permit sent). Permits out of every window are deleted once every
  * {@value #CLEANUP_EVERY} grants.
  */
@@ -24,14 +24,14 @@ public class BudgetStore {
 
     /** A permit row still counting: sent at {@code sentAt}, or held (sentAt null) until {@code heldUntil}. */
     record Live(long id, Instant sentAt, Instant heldUntil) {
-        boolean counts(Instant since, Instant now) {
-            return sentAt != null ? sentAt.isAfter(since) : heldUntil.isAfter(now);
-        }
     }
 
-    /** A tier row: its 429 pause and the server's last word on it. */
+    /**
+     * A tier row (its 429 pause and the server's last word on it) with the permits counting against it: how many
+     * are in its window, when the first of them leaves it, and how many were sent since the server's last word.
+     */
     record TierState(String tier, Instant pausedUntil, Integer serverRemaining, Instant serverSeenAt,
-                     Instant serverResetAt) {
+                     Instant serverResetAt, int inWindow, Instant firstFreed, int sentSinceServerView) {
     }
 
     /** What one attempt got: granted (permit id, held id) or the time worth asking again. */
@@ -81,20 +81,39 @@ public class BudgetStore {
     }
 
     private Grant take(Connection c, Instant now, CallClass callClass, double share, Long heldId) throws SQLException {
-        List<TierState> tiers = Jdbc.query(c, """
-                SELECT tier, paused_until, server_remaining, server_seen_at, server_reset_at
-                FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE""",
-                rs -> new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
-                        (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))),
-                settings.name());
+        // the lock first, alone: under READ COMMITTED only the next statement sees what the previous holder committed
+        Jdbc.query(c, "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE",
+                rs -> rs.getString(1), settings.name());
+        List<Object> params = new ArrayList<>();
+        StringBuilder windows = new StringBuilder();
+        for (Tier tier : settings.tiers()) {
+            windows.append(windows.length() == 0 ? "" : ", ").append("(?, ?::bigint)");
+            params.addAll(List.of(tier.name(), tier.windowMs() + settings.marginMs()));
+        }
+        Timestamp at = Timestamp.from(now);
         Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
-        List<Live> live = Jdbc.query(c, """
-                SELECT id, sent_at, held_until FROM partner_budget_permit
-                WHERE budget = ? AND (sent_at > ? OR (sent_at IS NULL AND held_until > ?))""",
-                rs -> new Live(rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))),
-                settings.name(), Timestamp.from(since), Timestamp.from(now));
-        boolean useHeld = heldId != null && live.stream().anyMatch(p -> p.id() == heldId && p.sentAt() == null);
-        Instant retryAt = decide(settings, tiers, live, now, useHeld ? 0 : 1 + callClass.heldFollowUps(), share, useHeld);
+        params.addAll(List.of(at, at, heldId == null ? -1L : heldId, Timestamp.from(since), at, settings.name()));
+        // one row per tier, counted in the database: the permits of a long window never cross the wire
+        List<Object[]> rows = Jdbc.query(c, "WITH w (tier, window_ms) AS (VALUES " + windows + ") "
+                + """
+                SELECT t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at,
+                       count(p.id) FILTER (WHERE p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond' OR p.sent_at IS NULL),
+                       min(COALESCE(p.sent_at + w.window_ms * INTERVAL '1 millisecond', p.held_until))
+                           FILTER (WHERE p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond' OR p.sent_at IS NULL),
+                       count(p.id) FILTER (WHERE p.sent_at > t.server_seen_at OR p.sent_at IS NULL),
+                       COALESCE(bool_or(p.sent_at IS NULL AND p.id = ?::bigint), false)
+                FROM partner_budget_tier t JOIN w ON w.tier = t.tier
+                LEFT JOIN partner_budget_permit p ON p.budget = t.budget
+                     AND (p.sent_at > ? OR (p.sent_at IS NULL AND p.held_until > ?))
+                WHERE t.budget = ?
+                GROUP BY t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at""",
+                rs -> new Object[] {new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
+                        (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)),
+                        rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8)), rs.getBoolean(9)},
+                params.toArray());
+        List<TierState> tiers = rows.stream().map(r -> (TierState) r[0]).toList();
+        boolean useHeld = heldId != null && rows.stream().anyMatch(r -> (Boolean) r[1]);
+        Instant retryAt = decide(settings, tiers, now, useHeld ? 0 : 1 + callClass.heldFollowUps(), share, useHeld);
         if (retryAt != null) {
             return Grant.refused(retryAt);
         }
@@ -130,8 +149,8 @@ public class BudgetStore {
      * worth asking again. The 429 pause and the server's remaining count bind every call, a held one too; the
      * local sliding windows (scaled by the class's share) bind new permits only.
      */
-    static Instant decide(BudgetSettings settings, List<TierState> states, List<Live> live, Instant now, int needed,
-                          double share, boolean useHeld) {
+    static Instant decide(BudgetSettings settings, List<TierState> states, Instant now, int needed, double share,
+                          boolean useHeld) {
         Instant retryAt = null;
         for (Tier tier : settings.tiers()) {
             TierState state = states.stream().filter(s -> s.tier().equals(tier.name())).findFirst()
@@ -141,23 +160,17 @@ public class BudgetStore {
             }
             if (state.serverRemaining() != null && state.serverResetAt() != null && state.serverResetAt().isAfter(now)) {
                 // calls sent after the one the server answered may not have reached its count yet
-                long pending = live.stream().filter(p -> p.counts(state.serverSeenAt(), now)).count();
-                if (pending + needed > state.serverRemaining()) {
+                if (state.sentSinceServerView() + needed > state.serverRemaining()) {
                     retryAt = later(retryAt, state.serverResetAt());
                 }
             }
             if (useHeld) {
                 continue;
             }
-            Instant since = now.minusMillis(tier.windowMs() + settings.marginMs());
-            List<Live> inWindow = live.stream().filter(p -> p.counts(since, now)).toList();
             int allowed = share >= 1.0 ? tier.limit() : Math.max(1, (int) Math.floor(tier.limit() * share));
-            if (inWindow.size() + needed > allowed) {
+            if (state.inWindow() + needed > allowed) {
                 // the earliest moment the window holds one permit less
-                Instant freed = inWindow.stream()
-                        .map(p -> p.sentAt() != null ? p.sentAt().plusMillis(tier.windowMs() + settings.marginMs()) : p.heldUntil())
-                        .min(Instant::compareTo).orElse(now);
-                retryAt = later(retryAt, freed);
+                retryAt = later(retryAt, state.firstFreed() == null ? now : state.firstFreed());
             }
         }
         return retryAt;

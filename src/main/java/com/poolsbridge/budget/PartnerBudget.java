@@ -83,7 +83,11 @@ public class PartnerBudget {
         for (BudgetSettings.Tier tier : settings.tiers()) {
             Long remaining = number(headers.get("X-RateLimit-Remaining-" + tier.name()));
             Long reset = number(headers.get("X-RateLimit-Reset-" + tier.name()));
-            if (remaining != null && reset != null) {
+            Long limit = number(headers.get("X-RateLimit-Limit-" + tier.name()));
+            // while over half of the server's tier is left, our own window binds first: no write (it would take the
+            // tier rows' lock every permit waits on). A stored lower count lapses at its reset, when the server's
+            // window ends: within one window its count only falls.
+            if (remaining != null && reset != null && remaining * 2 < (limit != null ? limit : tier.limit())) {
                 views.add(new BudgetStore.ServerView(tier.name(), remaining.intValue(), now.plusSeconds(reset)));
             }
             Long retryAfter = number(headers.get("Retry-After-" + tier.name()));
