@@ -110,7 +110,11 @@ class FaultScenarios {
     @Order(5)
     void crashAfterTheResponseBeforeTheDatabaseCommit() throws Exception {
         scenario("crash: response in, before DB commit", BrokerProfile.RECOMMENDED, 8, 1500, (h, ids) -> {
-            awaitState(h, "TRANSACTING");
+            // the transact's own commit (its call counted, no database step left before it is sent), not the
+            // quote's: frozen between the two, the permit and the lease renewal would hold the transact back
+            await("a transact on its way").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> h.queryLong("SELECT count(*) FROM order_record WHERE state = 'TRANSACTING' "
+                            + "AND transact_calls > 0") > 0);
             h.dbProxy().freeze();
             long before = h.poolsProxy().bytesFromTarget();
             awaitTrades(h, 1);
