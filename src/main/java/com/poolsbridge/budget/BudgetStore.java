@@ -176,6 +176,12 @@ public class BudgetStore {
         return retryAt;
     }
 
+    /** The call of permit {@code id} went out at {@code sentAt}, later than its grant. */
+    public void sentAt(long id, Instant sentAt) {
+        Jdbc.update(dataSource, "UPDATE partner_budget_permit SET sent_at = ? WHERE id = ? AND sent_at < ?",
+                Timestamp.from(sentAt), id, Timestamp.from(sentAt));
+    }
+
     /** A 429 named this tier: nobody (no class, no replica) sends before {@code until}. */
     public void pause(String tier, Instant until) {
         Jdbc.update(dataSource, """

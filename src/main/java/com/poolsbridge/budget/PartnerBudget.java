@@ -62,14 +62,28 @@ public class PartnerBudget {
             // a held permit is used once; a quote leaves a new one for its transact
             Permit.Held next = grant.heldId() != null ? new Permit.Held(grant.heldId(), grant.heldUntil())
                     : heldId != null ? null : held;
-            return new Permit(request, true, 0, waitingSince, starved, grant.sentAt(), next);
+            return new Permit(request, true, 0, waitingSince, starved, grant.permitId(), grant.sentAt(), next);
         }
         stats.refused(callClass);
         // starved calls ask again exactly when budget frees, the others a little later, so they come first
         long wait = Duration.between(now, grant.retryAt()).toMillis()
                 + (starved || settings.jitterMs() == 0 ? 0 : ThreadLocalRandom.current().nextLong(settings.jitterMs() + 1));
         wait = Math.max(MIN_WAIT_MS, Math.min(wait, settings.recheckMaxMs()));
-        return new Permit(request, false, wait, waitingSince, starved, null, held);
+        return new Permit(request, false, wait, waitingSince, starved, 0, null, held);
+    }
+
+    /**
+     * The call of {@code permit} goes out now. A permit counts from its grant, and the margin covers the moment
+     * to the send; when the steps between them (an order's lease renewal) took longer than half the margin, the
+     * permit is moved to now, so the partner never sees more than a tier's limit within one window.
+     */
+    public Permit sending(Permit permit) {
+        Instant now = now();
+        if (permit == null || !permit.granted() || !permit.sentAt().plusMillis(settings.marginMs() / 2).isBefore(now)) {
+            return permit;
+        }
+        store.sentAt(permit.id(), now);
+        return new Permit(permit.request(), true, 0, permit.waitingSince(), permit.starved(), permit.id(), now, permit.held());
     }
 
     /**

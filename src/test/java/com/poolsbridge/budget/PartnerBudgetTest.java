@@ -128,6 +128,21 @@ class PartnerBudgetTest {
     }
 
     @Test
+    void aPermitWhoseCallLeavesLateCountsFromItsSend() {
+        PartnerBudget budget = budget(poolA, settings("short=1/10s", 0));
+        Permit granted = budget.acquire(request(CallClass.ORDER), null, null);
+        assertThat(granted.granted()).isTrue();
+        clock.advance(Duration.ofMillis(200));
+        assertThat(budget.sending(granted)).as("sent within half the margin: counts as granted").isSameAs(granted);
+        clock.advance(Duration.ofMillis(2_800));   // an order's lease renewal took 3 s
+        assertThat(budget.sending(granted).sentAt()).isEqualTo(clock.instant());
+        clock.advance(Duration.ofMillis(7_502));   // the grant's window (10 s + 500 ms margin) is over, the send's is not
+        assertThat(budget.acquire(request(CallClass.ORDER), null, null).granted()).isFalse();
+        clock.advance(Duration.ofMillis(3_000));
+        assertThat(budget.acquire(request(CallClass.ORDER), null, null).granted()).isTrue();
+    }
+
+    @Test
     void theServersRemainingCountTightensTheLocalView() {
         PartnerBudget budget = budget(poolA, settings("short=10/10s", 0));
         Permit sent = budget.acquire(request(CallClass.ORDER), null, null);

@@ -270,7 +270,8 @@ class FaultScenarios {
     /**
      * Issue 8: two app processes behind one client IP (the sandbox's rate limits on, at the documented tiers, and
      * each app's budget at its default, the same tiers) drain a backlog together. The fault is the partner's limit
-     * itself: it must never answer 429, and the two apps' own counts of their calls add up to what the partner saw.
+     * itself: it must never answer 429, no window of a tier's length may hold more than its limit at the partner, and
+ * the two apps' own counts of their calls add up to what the partner saw.
      */
     @Test
     @Order(15)
@@ -301,6 +302,10 @@ class FaultScenarios {
             report(line);
             assertThat(verdict.problems()).as(line).isEmpty();
             assertThat(audit.refused()).as("429s: " + line).isZero();
+            assertThat(audit.busiest(tiers.shortTier())).as("calls in any 10 s at the partner: " + line)
+                    .isLessThanOrEqualTo(tiers.shortTier().limit());
+            assertThat(audit.busiest(tiers.medium())).as("calls in any 60 s at the partner: " + line)
+                    .isLessThanOrEqualTo(tiers.medium().limit());
             assertThat(byA + byB).as("the replicas' own counts against the partner's: " + line).isEqualTo(audit.calls().size());
         }
     }
