@@ -1,7 +1,6 @@
 package com.poolsbridge.budget;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.app.BridgeSettings;
+import com.poolsbridge.process.PartnerCallAudit;
 import com.poolsbridge.sandbox.PoolsSandbox;
 import com.poolsbridge.sandbox.RecordedRequest;
 import com.poolsbridge.sandbox.SandboxConfig;
@@ -98,23 +98,10 @@ class PartnerBudgetIntegrationTest {
         List<RecordedRequest> calls = sandbox.journal();
         assertThat(calls).extracting(RecordedRequest::status).doesNotContain(429);
         assertThat(calls.stream().filter(c -> c.pathAndQuery().endsWith("/transact")).count()).isEqualTo(ORDERS);
-        assertThat(busiest(calls, Duration.ofSeconds(documentedShortWindow()))).isLessThanOrEqualTo(10);
+        assertThat(new PartnerCallAudit(calls).busiest(Duration.ofSeconds(documentedShortWindow()))).isLessThanOrEqualTo(10);
         // both instances spent from the one budget
         assertThat(granted(first)).isPositive();
         assertThat(granted(second)).isPositive();
-    }
-
-    /** The most calls the sandbox received in any interval of this length. */
-    private static long busiest(List<RecordedRequest> calls, Duration window) {
-        List<Instant> times = calls.stream().map(RecordedRequest::receivedAt).sorted().toList();
-        long most = 0;
-        for (int i = 0, j = 0; i < times.size(); i++) {
-            while (!times.get(j).plus(window).isAfter(times.get(i))) {
-                j++;
-            }
-            most = Math.max(most, i - j + 1);
-        }
-        return most;
     }
 
     private static long granted(BridgeApplication app) {

@@ -39,7 +39,11 @@ public record PartnerCallAudit(List<RecordedRequest> calls) {
 
     /** The most calls inside any window of the tier's length (sliding: at least what any fixed window saw). */
     public int busiest(SandboxConfig.Tier tier) {
-        Duration window = Duration.ofSeconds(tier.windowSeconds());
+        return busiest(Duration.ofSeconds(tier.windowSeconds()));
+    }
+
+    /** The most calls the partner received in any interval of this length. */
+    public int busiest(Duration window) {
         List<Instant> at = calls.stream().map(RecordedRequest::receivedAt).sorted().toList();
         int most = 0;
         for (int first = 0, last = 0; last < at.size(); last++) {
