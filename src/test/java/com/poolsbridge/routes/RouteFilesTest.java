@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Build-time validation of the YAML routes against the YAML DSL schema shipped in camel-yaml-dsl (catches
- * unknown EIPs, misspelled keys, wrong types), and every route has an explicit id.
+ * unknown EIPs, misspelled keys, wrong types), every route has an explicit id, and the packaged route list in
+ * config/application.properties names every file in routes/.
  */
 class RouteFilesTest {
 
@@ -53,6 +54,19 @@ class RouteFilesTest {
             }
         }
         assertThat(ids).doesNotHaveDuplicates().contains("order-intake", "order-execution", "pools-api");
+    }
+
+    @Test
+    void thePackagedRouteListNamesEveryRouteFile() throws Exception {
+        java.util.Properties config = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(Path.of("config/application.properties"))) {
+            config.load(in);
+        }
+        List<String> listed = Stream.of(config.getProperty("camel.main.routes-include-pattern").split(","))
+                .map(String::strip).sorted().toList();
+        List<String> expected = routeFiles().stream()
+                .map(p -> "classpath:routes/" + p.getFileName()).toList();
+        assertThat(listed).isEqualTo(expected);
     }
 
     private static List<Path> routeFiles() throws Exception {
