@@ -16,9 +16,14 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.poolsbridge.infra.Jdbc;
+import com.poolsbridge.pools.PoolsJson;
 
-/** Tables reconciliation_cursor, reconciliation_run, reconciliation_finding (V4) and reads of order_record. */
+/**
+ * Tables reconciliation_cursor, reconciliation_run, reconciliation_finding (V4), returned_trade (V9) and reads of
+ * order_record.
+ */
 public class ReconciliationStore {
 
     public record Outgoing(long id, String runId, String subject, String kind, String orderId, String messageJson) {
@@ -208,6 +213,25 @@ public class ReconciliationStore {
                 SELECT * FROM order_record WHERE transact_id = ? OR (quote_id = ? AND transact_id IS NULL)
                 ORDER BY (transact_id IS NULL) LIMIT 1""", transactId, quoteId);
         return orders.stream().findFirst();
+    }
+
+    /** Keeps returned trades as a read listed them (a trade listed again replaces its row). */
+    public void keepReturned(List<JsonNode> trades, Instant readAt) {
+        for (JsonNode trade : trades) {
+            Instant created = TradeComparator.createdAt(trade);
+            update("""
+                    INSERT INTO returned_trade (transact_id, created_at, trade_json, read_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (transact_id) DO UPDATE SET trade_json = EXCLUDED.trade_json, read_at = EXCLUDED.read_at""",
+                    PoolsJson.text(trade, "transactId"), Timestamp.from(created != null ? created : readAt),
+                    trade.toString(), Timestamp.from(readAt));
+        }
+    }
+
+    /** The returned trades created from {@code from} on, as last listed; older rows are dropped. */
+    public List<String> returnedSince(Instant from) {
+        update("DELETE FROM returned_trade WHERE created_at < ?", Timestamp.from(from));
+        return Jdbc.query(dataSource, "SELECT trade_json FROM returned_trade WHERE created_at >= ? ORDER BY created_at DESC",
+                rs -> rs.getString(1), Timestamp.from(from));
     }
 
     public List<OurOrder> reservedOrders() {

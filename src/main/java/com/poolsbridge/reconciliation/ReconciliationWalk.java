@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * cursor persisted after each fully processed page; a walk stops at the end of the list or at the first trade
  * that the last complete walk already covered (watermark) and that is older than the recheck window (younger
  * trades can still change status, so every walk looks at them again); a settled trade returned later is found
- * by one read of the returned trades of the returned window. Findings are stored first (deduplicated per run
+ * in the returned trades the settlement poller's returned read listed within the returned window (one read per
+ * interval serves both). Findings are stored first (deduplicated per run
  * and subject) and published from the table (outbox), each with a broker duplicate id.
  */
 public class ReconciliationWalk {
@@ -151,27 +152,25 @@ public class ReconciliationWalk {
         return toReconcile;
     }
 
-    // --- returned trades: a late settled -> returned is re-reconciled by one read, not by re-walking days ---
+    // --- returned trades: a late settled -> returned is re-reconciled from the settlement poller's returned read ---
 
-    /** GET /pools/trades?status=returned&created_after=<walk start - returned window>, the next page. */
-    public PoolsRequest returnedPageRequest(WalkState s) {
-        return PoolsRequest.get("listTrades", "/pools/trades", "status=returned&created_after="
-                + encode(s.startedAt.minus(settings.returnedWindow()).toString()) + "&limit=" + settings.tradesPageSize()
-                + (s.returnedCursor == null ? "" : "&cursor=" + encode(s.returnedCursor))).as(CallClass.RECONCILIATION);
+    /** Keeps the returned trades of a page of the settlement poller's returned read for the next walks. */
+    public void keepReturnedPage(String body) throws Exception {
+        List<JsonNode> returned = new ArrayList<>();
+        for (JsonNode trade : MAPPER.readTree(body).path("data")) {
+            if ("returned".equals(PoolsJson.text(trade, "status")) && PoolsJson.text(trade, "transactId") != null) {
+                returned.add(trade);
+            }
+        }
+        store.keepReturned(returned, clock.instant());
     }
 
-    /** The page's trades, all to reconcile (a trade this run already reconciled keeps its first finding). */
-    public List<JsonNode> readReturnedPage(WalkState s, String body) throws Exception {
-        JsonNode page = MAPPER.readTree(body);
+    /** The trades returned within the returned window, as the poller's read last listed them: all to reconcile. */
+    public List<JsonNode> returnedTrades(WalkState s) throws Exception {
         List<JsonNode> trades = new ArrayList<>();
-        page.path("data").forEach(trades::add);
-        String next = PoolsJson.text(page, "nextCursor");
-        boolean hasMore = page.path("hasMore").asBoolean(false) && next != null;
-        if (hasMore && next.equals(s.returnedCursor)) {
-            throw new IllegalStateException("0Pools trades returned the same cursor twice: " + next);
+        for (String json : store.returnedSince(s.startedAt.minus(settings.returnedWindow()))) {
+            trades.add(MAPPER.readTree(json));
         }
-        s.returnedCursor = next;
-        s.returnedHasMore = hasMore;
         return trades;
     }
 

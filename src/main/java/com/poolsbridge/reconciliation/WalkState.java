@@ -33,9 +33,6 @@ public final class WalkState {
     String ledgerCursor;
     boolean ledgerHasMore = true;
     String ledgerNewest;
-    // read of the returned trades of the returned window (this tick, not persisted)
-    String returnedCursor;
-    boolean returnedHasMore = true;
 
     WalkState(String name, String runId, Instant startedAt, boolean resumed, String pageCursor, int pages,
               String newestId, Instant newestCreatedAt, Instant oldestCreatedAt, String stopAtId, Instant stopAtCreatedAt,
@@ -56,10 +53,6 @@ public final class WalkState {
 
     public String runId() {
         return runId;
-    }
-
-    public boolean returnedHasMore() {
-        return returnedHasMore;
     }
 
     public boolean ledgerHasMore() {

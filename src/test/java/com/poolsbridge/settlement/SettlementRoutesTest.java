@@ -271,6 +271,9 @@ class SettlementRoutesTest {
         }
         assertThat(order(db, first.orderId)).containsEntry("trade_status", "returned").containsEntry("next_poll_at", null);
         assertThat(order(db, second.orderId)).containsEntry("trade_status", "returned");
+        // kept as listed for the reconciliation walk, which makes no returned read of its own
+        assertThat(query(db, "SELECT transact_id FROM returned_trade WHERE transact_id IN (?, ?)",
+                "txn_" + first.quoteId, "txn_" + second.quoteId)).hasSize(2);
     }
 
     @Test
