@@ -24,6 +24,12 @@ public final class CallMetrics extends ExchangeEventNotifier {
     private final AtomicLong rateRemaining = new AtomicLong(-1);
     private volatile MeterRegistry registry;
 
+    public CallMetrics() {
+        // Camel raises ExchangeSent only for a send whose ExchangeSending some notifier took (SendProcessor times it
+        // from there): take the sending event of the 0Pools calls, not rely on another notifier taking it
+        setIgnoreExchangeSendingEvents(false);
+    }
+
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
         // -1 until the first answer that carried the header
@@ -33,8 +39,10 @@ public final class CallMetrics extends ExchangeEventNotifier {
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return registry != null && (event instanceof CamelEvent.ExchangeSentEvent
-                || event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent);
+        return registry != null && (event instanceof CamelEvent.ExchangeSendingEvent sending
+                ? sending.getEndpoint() instanceof HttpEndpoint
+                : event instanceof CamelEvent.ExchangeSentEvent || event instanceof CamelEvent.ExchangeCompletedEvent
+                        || event instanceof CamelEvent.ExchangeFailedEvent);
     }
 
     @Override
@@ -45,7 +53,8 @@ public final class CallMetrics extends ExchangeEventNotifier {
                     && sent.getExchange().getProperty("poolsRequest") instanceof PoolsRequest request) {
                 poolsCall(meters, sent.getExchange(), request.operation(), sent.getTimeTaken());
             }
-        } else if (event instanceof CamelEvent.ExchangeEvent done && WEBHOOK_ROUTE.equals(done.getExchange().getFromRouteId())) {
+        } else if (!(event instanceof CamelEvent.ExchangeSendingEvent)   // taken only so that its Sent follows
+                && event instanceof CamelEvent.ExchangeEvent done && WEBHOOK_ROUTE.equals(done.getExchange().getFromRouteId())) {
             Integer status = done.getExchange().getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             Counter.builder("pools.bridge.webhook.requests")
                     .tag("status", status == null ? (done.getExchange().isFailed() ? "500" : "200") : status.toString())
