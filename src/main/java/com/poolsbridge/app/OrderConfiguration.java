@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import com.poolsbridge.order.DeadLetters;
 import com.poolsbridge.order.MoneyGuardrails;
+import com.poolsbridge.order.OrderCircuitBreaker;
 import com.poolsbridge.order.OrderCircuitProbe;
 import com.poolsbridge.order.OrderClaims;
 import com.poolsbridge.order.OrderDeadlines;
@@ -22,9 +23,7 @@ import com.poolsbridge.pools.PoolsResponses;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
 
 /** The beans of order intake (routes/order-intake.camel.yaml, order-failures.camel.yaml, pool-capabilities). */
 public final class OrderConfiguration implements CamelConfiguration {
@@ -54,19 +53,18 @@ public final class OrderConfiguration implements CamelConfiguration {
      * spending their delivery attempts; {@link OrderCircuitProbe} decides when to take them again.
      */
     @BindToRegistry("orderCircuitBreaker")
-    public ThrottlingExceptionRoutePolicy orderCircuitBreaker(
+    public OrderCircuitBreaker orderCircuitBreaker(
             CamelContext context,
             @PropertyInject("orders.circuit.failure-threshold") int failureThreshold,
             @PropertyInject("orders.circuit.failure-window-ms") long failureWindowMs,
             @PropertyInject("orders.circuit.half-open-after-ms") long halfOpenAfterMs,
             @PropertyInject("orders.circuit.exceptions") String exceptions,
             @PropertyInject("pools.pools") String pools) {
-        ThrottlingExceptionRoutePolicy breaker = new ThrottlingExceptionRoutePolicy();
+        OrderCircuitBreaker breaker = new OrderCircuitBreaker();
         breaker.setFailureThreshold(failureThreshold);
         breaker.setFailureWindow(failureWindowMs);
         breaker.setHalfOpenAfter(halfOpenAfterMs);
         breaker.setExceptions(exceptions);
-        breaker.setStateLoggingLevel(LoggingLevel.INFO);
         breaker.setHalfOpenHandler(new OrderCircuitProbe(context, pools.split(",")[0].trim()));
         return breaker;
     }
