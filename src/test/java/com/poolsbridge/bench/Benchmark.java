@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
  * about speed — a phase that fails prints its error in place of its figures and the others still run.
  *
  * <ul>
- * <li>P6 + P1 + P2 + P5 on one {@link ProcessHarness}: a cold start on empty queues (P6 start-to-ready), a backlog
+ * <li>P6 + P1 + P2 + P5 on one {@link ProcessHarness}: a first start on an empty database and queues (P6), a backlog
  * through the bare Camel reference and then through the app (P1), offered load at 20 and 50 orders/s (P2), the
  * app's peak RSS over all of that (P6), and a poll cycle's database time on a database of its own (P5);</li>
  * <li>P3 on a fresh harness: a day of orders with every time setting of the watch compressed;</li>
@@ -148,7 +148,7 @@ class Benchmark {
         // production pace of the settlement poller (the harness default of 20/s is for the fault scenarios)
         Map<String, String> env = Map.of("SETTLEMENT_MAX_POLLS_PER_SECOND", "1");
 
-        // P6: a cold start on empty queues, to the first 200 of /observe/health/ready
+        // P6: a first start (Flyway creates the schema) on empty queues, to the first 200 of /observe/health/ready
         JavaProcess app = h.startApp(env, APP_JVM);
         Duration coldReady = app.startToReady();
 
@@ -204,10 +204,17 @@ class Benchmark {
                 app.procStatusKiB("VmRSS") / 1024));
         app.stop(Duration.ofSeconds(60));
 
+        // P6: a restart, as on a rollout: the schema is in place, P1/P2's trades are still being polled
+        JavaProcess restarted = h.startApp(env, APP_JVM);
+        Duration restartReady = restarted.startToReady();
+        restarted.stop(Duration.ofSeconds(60));
+
         report.row("P1", f("throughput, backlog of %d (x%d rounds)", BACKLOG, P1_ROUNDS), f("%.1f orders/s (bare Camel %.1f/s) = %.2f x bare",
                 bridge, bare, bridge / bare), ">= 0.70 x bare", bridge / bare >= 0.7);
-        report.row("P6", "start-to-ready (cold, empty queues)", f("%.1f s", coldReady.toMillis() / 1000.0), "<= 5 s",
+        report.row("P6", "start-to-ready, first start (empty database and queues)", f("%.1f s", coldReady.toMillis() / 1000.0), "<= 5 s",
                 coldReady.toMillis() <= 5000);
+        report.row("P6", "start-to-ready, restart (schema in place)", f("%.1f s", restartReady.toMillis() / 1000.0),
+                "<= 5 s", restartReady.toMillis() <= 5000);
         report.row("P6", "peak RSS (VmHWM) after P1+P2", f("%.0f MiB", hwmMiB), "<= 512 MiB", hwmMiB <= 512);
     }
 
