@@ -1,24 +1,28 @@
 package com.poolsbridge.pools;
 
+import org.apache.camel.component.http.HttpMethods;
+
 /**
  * One 0Pools call, as route pools-api sends it (exchange property {@code poolsRequest}). It is a value kept
  * beside the message, not in its body or headers, so every redelivery of the call sends exactly the same bytes.
  *
  * @param operation the contract's name of the call (logs, tests, metrics)
+ * @param method    camel-http's enum, the type it reads CamelHttpMethod as (a String would be converted on
+ *                  every call)
  * @param query     the raw query string, or null
  * @param body      the JSON request body, or null for a GET
  * @param idempotencyKey sent as Idempotency-Key on writes that need one (transact), else null
  * @param callClass who the call is for: its priority in the partner budget (lowest unless the builder says)
  */
-public record PoolsRequest(String operation, String method, String path, String query, String body,
+public record PoolsRequest(String operation, HttpMethods method, String path, String query, String body,
                            String idempotencyKey, CallClass callClass) {
 
     public static PoolsRequest get(String operation, String path, String query) {
-        return new PoolsRequest(operation, "GET", path, query, null, null, CallClass.CAPABILITIES_REFRESH);
+        return new PoolsRequest(operation, HttpMethods.GET, path, query, null, null, CallClass.CAPABILITIES_REFRESH);
     }
 
     public static PoolsRequest post(String operation, String path, String body, String idempotencyKey) {
-        return new PoolsRequest(operation, "POST", path, null, body, idempotencyKey, CallClass.CAPABILITIES_REFRESH);
+        return new PoolsRequest(operation, HttpMethods.POST, path, null, body, idempotencyKey, CallClass.CAPABILITIES_REFRESH);
     }
 
     /** The same call, budgeted as {@code callClass}. */
