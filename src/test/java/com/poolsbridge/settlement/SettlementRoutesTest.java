@@ -35,6 +35,7 @@ import static com.poolsbridge.settlement.SettlementTestSupport.postSigned;
 import static com.poolsbridge.settlement.SettlementTestSupport.postWebhook;
 import static com.poolsbridge.settlement.SettlementTestSupport.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Route unit tests for the settlement poller and the webhook intake: the 0Pools call is scripted (AdviceWith on
@@ -84,6 +85,8 @@ class SettlementRoutesTest {
 
     @BeforeEach
     void reset() throws Exception {
+        // a webhook is processed on a wire tap after its answer: the previous test's must not land in this one
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getInflightRepository().size() == 0);
         pools.reset();
         settlements.reset();
         reconciliation.reset();
@@ -465,9 +468,13 @@ class SettlementRoutesTest {
         Trade t = plant("reserved", Duration.ofMinutes(1));
         byte[] body = webhookBody(t, "failed");
         long now = Instant.now().getEpochSecond();
+        NotifyBuilder processed = webhookProcessed(1);
         var response = postWebhook(webhookUrl, "Gate-Signature",
                 WebhookSigner.sign(TestInfrastructure.WEBHOOK_SECRET, now, body), body);
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(processed.matches(5, TimeUnit.SECONDS)).as("webhook-process completed").isTrue();
+        assertThat(query(db, "SELECT outcome FROM webhook_event WHERE event_id = ?", eventId(t, "failed")).get(0)
+                .get("outcome")).isEqualTo("applied");
     }
 
     @Test
