@@ -83,7 +83,8 @@ public final class Jdbc {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
-    private static IllegalStateException failed(String sql, SQLException e) {
+    /** The exception a failed statement becomes: DatabaseUnavailableException when the database is out of reach. */
+    public static IllegalStateException failed(String sql, SQLException e) {
         String message = "statement failed: " + firstLine(sql);
         return unavailable(e) ? new DatabaseUnavailableException(message, e) : new IllegalStateException(message, e);
     }

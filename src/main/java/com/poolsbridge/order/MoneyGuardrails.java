@@ -1,6 +1,10 @@
 package com.poolsbridge.order;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,8 +37,8 @@ public class MoneyGuardrails {
 
     /**
      * Before the first quote of an order: within the per-order maximum, and counted against its side's rolling
-     * 24 h cap in one statement (an advisory lock makes concurrent orders of the side wait for each other, so
-     * the cap holds across consumers and replicas). An order already counted is not counted again.
+     * 24 h cap (per-minute sums in daily_cap_usage; a minute that began within 24 h and one minute counts whole).
+     * An order already counted is not counted again.
      */
     public void admit(OrderRecord order) {
         BigDecimal max = maxPerOrder.getOrDefault(order.side(), BigDecimal.ZERO);
@@ -46,18 +50,42 @@ public class MoneyGuardrails {
         if (cap.signum() <= 0) {
             return;
         }
-        boolean admitted = Jdbc.queryOne(dataSource, """
-                WITH side_lock AS (SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?))),
-                     used AS (SELECT COALESCE(SUM(r.amount), 0) AS total FROM side_lock, order_record r
-                              WHERE r.side = ? AND r.cap_counted_at > now() - interval '24 hours'
-                                AND r.state NOT IN ('REJECTED', 'INVALID') AND r.order_id <> ?)
-                UPDATE order_record SET cap_counted_at = COALESCE(cap_counted_at, now()) FROM used
-                WHERE order_id = ? AND (cap_counted_at IS NOT NULL OR used.total + amount <= ?)
-                RETURNING 1""", rs -> true, order.side(), order.side(), order.orderId(), order.orderId(), cap)
-                .orElse(false);
-        if (!admitted) {
+        if (!counted(order, cap)) {
             throw new LocalRejectionException("daily_limit_exceeded", "the rolling 24 h " + order.side()
                     + " limit of this bridge (" + cap.toPlainString() + ") would be exceeded");
+        }
+    }
+
+    /**
+     * Two statements in one round trip and one transaction (the driver sends them before a single Sync): the
+     * side's advisory lock first, so that the second statement's snapshot, taken after the lock is granted, sees
+     * what the previous holder committed; the cap then holds across consumers and replicas. One statement with
+     * the lock in a CTE would sum a snapshot taken before it waited.
+     */
+    private boolean counted(OrderRecord order, BigDecimal cap) {
+        String sql = """
+                SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?));
+                WITH used AS (SELECT COALESCE(SUM(amount), 0) AS total FROM daily_cap_usage
+                              WHERE side = ? AND minute > now() - interval '24 hours 1 minute'),
+                     counted AS (UPDATE order_record SET cap_counted_at = COALESCE(cap_counted_at, now()) FROM used
+                                 WHERE order_id = ? AND (cap_counted_at IS NOT NULL OR used.total + amount <= ?)
+                                 RETURNING amount, cap_counted_at = now() AS now_counted),
+                     usage AS (INSERT INTO daily_cap_usage (side, minute, amount)
+                               SELECT ?, date_trunc('minute', now()), amount FROM counted WHERE now_counted
+                               ON CONFLICT (side, minute) DO UPDATE SET amount = daily_cap_usage.amount + EXCLUDED.amount),
+                     expired AS (DELETE FROM daily_cap_usage WHERE side = ? AND minute < now() - interval '25 hours')
+                SELECT count(*) FROM counted""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Jdbc.bind(ps, order.side(), order.side(), order.orderId(), cap, order.side(), order.side());
+            ps.execute();
+            if (!ps.getMoreResults()) {
+                throw new IllegalStateException("daily cap: no result from the counting statement");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failed(sql, e);
         }
     }
 

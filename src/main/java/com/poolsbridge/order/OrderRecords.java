@@ -118,15 +118,24 @@ public class OrderRecords {
                 transactId, tradeStatus, tradeJson, requestId, requestId, replyJson, orderId);
     }
 
+    /** Rejected: what the order counted against its side's daily cap (MoneyGuardrails) is released. */
     public OrderRecord recordRejected(String orderId, Rejection rejection, String replyJson) {
-        return returning("""
-                UPDATE order_record SET state = 'REJECTED', reject_source = ?, reject_status = ?, reject_type = ?,
-                    reject_code = ?, reject_message = ?, last_request_id = COALESCE(?, last_request_id), reply_json = ?,
-                    completed_at = now(), updated_at = now()
-                WHERE order_id = ?
-                RETURNING *""",
-                rejection.source(), rejection.status(), rejection.type(), rejection.code(),
-                Jdbc.truncate(rejection.message(), 512), rejection.requestId(), replyJson, orderId);
+        return Jdbc.queryOne(dataSource, """
+                WITH before AS (SELECT order_id, state, side, amount, cap_counted_at FROM order_record
+                                WHERE order_id = ? FOR UPDATE),
+                     released AS (UPDATE daily_cap_usage u SET amount = u.amount - before.amount FROM before
+                                  WHERE before.cap_counted_at IS NOT NULL AND before.state NOT IN ('REJECTED', 'INVALID')
+                                    AND u.side = before.side AND u.minute = date_trunc('minute', before.cap_counted_at)),
+                     rejected AS (UPDATE order_record r SET state = 'REJECTED', reject_source = ?, reject_status = ?,
+                                      reject_type = ?, reject_code = ?, reject_message = ?,
+                                      last_request_id = COALESCE(?, last_request_id), reply_json = ?,
+                                      completed_at = now(), updated_at = now()
+                                  FROM before WHERE r.order_id = before.order_id
+                                  RETURNING r.*)
+                SELECT * FROM rejected""", OrderRecords::map,
+                orderId, rejection.source(), rejection.status(), rejection.type(), rejection.code(),
+                Jdbc.truncate(rejection.message(), 512), rejection.requestId(), replyJson)
+                .orElseThrow(() -> new IllegalStateException("no order record " + orderId));
     }
 
     /**
