@@ -14,11 +14,11 @@ import com.poolsbridge.infra.Jdbc;
 import com.poolsbridge.pools.CallClass;
 
 /**
- * The partner budget's tables (V6__partner_budget.sql): one short transaction of three statements per permit.
- * It locks the budget's tier rows, counts per tier the permits in its window (in the database: one row per tier
- * comes back), decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
- * statement (or marks the held permit sent). Permits out of every window are deleted once every
- * {@value #CLEANUP_EVERY} grants.
+ * The partner budget's tables (V6__partner_budget.sql): one short transaction per permit. It locks the budget's
+ * tier rows and counts per tier the permits in its window (in the database: one row per tier comes back) in one
+ * round trip, decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
+ * statement. A held permit is usually used in one statement without the lock ({@link #sendHeld}). Permits out of
+ * every window are deleted once every {@value #CLEANUP_EVERY} grants.
  */
 public class BudgetStore {
 
@@ -65,6 +65,9 @@ public class BudgetStore {
      * held for this call, used first while it lasts; {@code share} is the part of each tier the call may fill.
      */
     public Grant take(Instant now, CallClass callClass, double share, Long heldId) {
+        if (heldId != null && sendHeld(now, heldId)) {
+            return new Grant(true, heldId, now, null, null, null);
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -81,10 +84,7 @@ public class BudgetStore {
     }
 
     private Grant take(Connection c, Instant now, CallClass callClass, double share, Long heldId) throws SQLException {
-        // the lock first, alone: under READ COMMITTED only the next statement sees what the previous holder committed
-        Jdbc.query(c, "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE",
-                rs -> rs.getString(1), settings.name());
-        List<Object> params = new ArrayList<>();
+        List<Object> params = new ArrayList<>(List.of(settings.name()));
         StringBuilder windows = new StringBuilder();
         for (Tier tier : settings.tiers()) {
             windows.append(windows.length() == 0 ? "" : ", ").append("(?, ?::bigint)");
@@ -93,8 +93,10 @@ public class BudgetStore {
         Timestamp at = Timestamp.from(now);
         Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
         params.addAll(List.of(at, at, heldId == null ? -1L : heldId, Timestamp.from(since), at, settings.name()));
-        // one row per tier, counted in the database: the permits of a long window never cross the wire
-        List<Object[]> rows = Jdbc.query(c, "WITH w (tier, window_ms) AS (VALUES " + windows + ") "
+        // the tier rows' lock, then one row per tier counted in the database (the permits of a long window never
+        // cross the wire), in one round trip
+        List<Object[]> rows = Jdbc.queryAfterLock(c,
+                "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE", "WITH w (tier, window_ms) AS (VALUES " + windows + ") "
                 + """
                 SELECT t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at,
                        count(p.id) FILTER (WHERE p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond' OR p.sent_at IS NULL),
@@ -142,6 +144,21 @@ public class BudgetStore {
                     settings.name(), Timestamp.from(since), Timestamp.from(now));
         }
         return new Grant(true, permitId, now, held, held == null ? null : heldUntil, null);
+    }
+
+    /**
+     * The common case of a held permit (a quote's transact), in one statement without the tier lock: its place is
+     * counted already, as held or as sent, so a grant running beside it counts it once either way and only a 429
+     * pause or the server's remaining count could stop it. While either is in force, the locked path decides.
+     */
+    private boolean sendHeld(Instant now, long heldId) {
+        Timestamp at = Timestamp.from(now);
+        return Jdbc.update(dataSource, """
+                UPDATE partner_budget_permit SET sent_at = ?, held_until = NULL
+                WHERE id = ? AND budget = ? AND sent_at IS NULL AND held_until > ?
+                  AND NOT EXISTS (SELECT 1 FROM partner_budget_tier WHERE budget = ?
+                                  AND (paused_until > ? OR (server_remaining IS NOT NULL AND server_reset_at > ?)))""",
+                at, heldId, settings.name(), at, settings.name(), at, at) == 1;
     }
 
     /**

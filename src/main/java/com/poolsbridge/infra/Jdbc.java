@@ -68,6 +68,30 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * A lock statement and then a query, in one round trip, mapping the query's rows. They run in one transaction
+     * (the driver sends both before a single Sync; in auto-commit that is the statement pair's own), and under READ
+     * COMMITTED the query's snapshot is taken once the lock is granted: it sees what the lock's previous holder
+     * committed, which a lock taken inside the query itself (a CTE) would not.
+     */
+    public static <T> List<T> queryAfterLock(Connection connection, String lockSql, String sql, Row<T> row,
+                                             Object... args) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(lockSql + ";\n" + sql)) {
+            bind(ps, args);
+            ps.execute();
+            if (!ps.getMoreResults()) {
+                throw new SQLException("no result after the lock: " + firstLine(sql));
+            }
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
     /** The first row of a query, if any. */
     public static <T> Optional<T> queryOne(DataSource dataSource, String sql, Row<T> row, Object... args) {
         return query(dataSource, sql, row, args).stream().findFirst();

@@ -2,8 +2,6 @@ package com.poolsbridge.order;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
@@ -56,15 +54,9 @@ public class MoneyGuardrails {
         }
     }
 
-    /**
-     * Two statements in one round trip and one transaction (the driver sends them before a single Sync): the
-     * side's advisory lock first, so that the second statement's snapshot, taken after the lock is granted, sees
-     * what the previous holder committed; the cap then holds across consumers and replicas. One statement with
-     * the lock in a CTE would sum a snapshot taken before it waited.
-     */
+    /** Counts the order against its side's cap, unless counted before; false when it does not fit. */
     private boolean counted(OrderRecord order, BigDecimal cap) {
         String sql = """
-                SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?));
                 WITH used AS (SELECT COALESCE(SUM(amount), 0) AS total FROM daily_cap_usage
                               WHERE side = ? AND minute > now() - interval '24 hours 1 minute'),
                      counted AS (UPDATE order_record SET cap_counted_at = COALESCE(cap_counted_at, now()) FROM used
@@ -75,15 +67,11 @@ public class MoneyGuardrails {
                                ON CONFLICT (side, minute) DO UPDATE SET amount = daily_cap_usage.amount + EXCLUDED.amount),
                      expired AS (DELETE FROM daily_cap_usage WHERE side = ? AND minute < now() - interval '25 hours')
                 SELECT count(*) FROM counted""";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            Jdbc.bind(ps, order.side(), order.side(), order.orderId(), cap, order.side(), order.side());
-            ps.execute();
-            if (!ps.getMoreResults()) {
-                throw new IllegalStateException("daily cap: no result from the counting statement");
-            }
-            try (ResultSet rs = ps.getResultSet()) {
-                return rs.next() && rs.getLong(1) > 0;
-            }
+        // the side's lock makes concurrent orders of the side, on every replica, count one after the other
+        try (Connection c = dataSource.getConnection()) {
+            return Jdbc.queryAfterLock(c, "SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?))",
+                    sql, rs -> rs.getLong(1) > 0, order.side(), order.side(), order.orderId(), cap, order.side(),
+                    order.side()).get(0);
         } catch (SQLException e) {
             throw Jdbc.failed(sql, e);
         }

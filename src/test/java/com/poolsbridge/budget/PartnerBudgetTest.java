@@ -116,6 +116,19 @@ class PartnerBudgetTest {
     }
 
     @Test
+    void aHeldPermitWaitsOutA429PauseLikeAnyOther() {
+        PartnerBudget budget = budget(poolA, settings("short=10/10s", 0));
+        Permit quote = budget.acquire(request(CallClass.ORDER_QUOTE), null, null);
+        budget.observe(quote, 429, Map.of("Retry-After-short", "2"));
+
+        assertThat(budget.acquire(request(CallClass.ORDER), quote.held(), null).granted()).isFalse();
+        clock.advance(Duration.ofMillis(2_001));
+        Permit transact = budget.acquire(request(CallClass.ORDER), quote.held(), null);
+        assertThat(transact.granted()).isTrue();
+        assertThat(transact.id()).as("the held permit itself").isEqualTo(quote.held().id());
+    }
+
+    @Test
     void anUnusedHoldLapsesWithTheQuote() {
         PartnerBudget budget = budget(poolA, settings("short=2/60s", 0));
         Permit quote = budget.acquire(request(CallClass.ORDER_QUOTE), null, null);
