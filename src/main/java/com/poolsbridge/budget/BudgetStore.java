@@ -92,23 +92,26 @@ public class BudgetStore {
         }
         Timestamp at = Timestamp.from(now);
         Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
-        params.addAll(List.of(at, at, heldId == null ? -1L : heldId, Timestamp.from(since), at, settings.name()));
+        params.addAll(List.of(heldId == null ? -1L : heldId, settings.name(), at, Timestamp.from(since), at, settings.name()));
         // the tier rows' lock, then one row per tier counted in the database (the permits of a long window never
-        // cross the wire), in one round trip
+        // cross the wire), in one round trip. Counts and minimums come from the (budget, sent_at) index range of
+        // each window; the held permits are counted once for every tier.
         List<Object[]> rows = Jdbc.queryAfterLock(c,
-                "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE", "WITH w (tier, window_ms) AS (VALUES " + windows + ") "
+                "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE",
+                "WITH w (tier, window_ms) AS (VALUES " + windows + "), "
                 + """
+                held AS (SELECT count(*) AS n, min(held_until) AS first_lapse, bool_or(id = ?::bigint) AS ours
+                         FROM partner_budget_permit WHERE budget = ? AND sent_at IS NULL AND held_until > ?)
                 SELECT t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at,
-                       count(p.id) FILTER (WHERE p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond' OR p.sent_at IS NULL),
-                       min(COALESCE(p.sent_at + w.window_ms * INTERVAL '1 millisecond', p.held_until))
-                           FILTER (WHERE p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond' OR p.sent_at IS NULL),
-                       count(p.id) FILTER (WHERE p.sent_at > t.server_seen_at OR p.sent_at IS NULL),
-                       COALESCE(bool_or(p.sent_at IS NULL AND p.id = ?::bigint), false)
-                FROM partner_budget_tier t JOIN w ON w.tier = t.tier
-                LEFT JOIN partner_budget_permit p ON p.budget = t.budget
-                     AND (p.sent_at > ? OR (p.sent_at IS NULL AND p.held_until > ?))
-                WHERE t.budget = ?
-                GROUP BY t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at""",
+                       sent.n + held.n,
+                       LEAST(sent.first_sent + w.window_ms * INTERVAL '1 millisecond', held.first_lapse),
+                       held.n + CASE WHEN t.server_seen_at IS NULL THEN 0 ELSE (SELECT count(*) FROM partner_budget_permit p
+                           WHERE p.budget = t.budget AND p.sent_at > GREATEST(t.server_seen_at, ?::timestamptz)) END,
+                       COALESCE(held.ours, false)
+                FROM partner_budget_tier t JOIN w ON w.tier = t.tier CROSS JOIN held
+                CROSS JOIN LATERAL (SELECT count(*) AS n, min(p.sent_at) AS first_sent FROM partner_budget_permit p
+                    WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond') sent
+                WHERE t.budget = ?""",
                 rs -> new Object[] {new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
                         (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)),
                         rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8)), rs.getBoolean(9)},
