@@ -160,6 +160,7 @@ class Benchmark {
                 h.databasePassword(), "http://127.0.0.1:" + h.poolsProxy().port() + "/v1",
                 ProcessHarness.SECRET_KEY, 4);
         double[] drained = new double[4];   // app orders, app seconds, bare orders, bare seconds
+        CpuTimes appCpu = new CpuTimes(0, 0, 0);   // used while the app drained its backlogs
         try {
             ref.start();
             throughWarm(h, "pools.orders", () -> replies(h, id -> true).size(), "p1w");
@@ -170,7 +171,9 @@ class Benchmark {
                 boolean appFirst = round % 2 == 1;
                 double[] bare1 = appFirst ? null : drainRound(h, BareCamelReference.ORDERS, "bare", BACKLOG,
                         () -> bareReplies.on(BareCamelReference.RESULTS));
+                CpuTimes before = CpuTimes.of(app.pid());
                 double[] app1 = drainRound(h, "pools.orders", "p1", BACKLOG, () -> h.collector().on(Collector.RESULTS));
+                appCpu = appCpu.plus(CpuTimes.of(app.pid()).since(before));
                 if (appFirst) {
                     bare1 = drainRound(h, BareCamelReference.ORDERS, "bare", BACKLOG,
                             () -> bareReplies.on(BareCamelReference.RESULTS));
@@ -185,6 +188,9 @@ class Benchmark {
                     + "orders answered in %.1f s, bare %.0f in %.1f s (first quote to last reply, summed over rounds); "
                     + "app DLQ %d", P1_ROUNDS, BACKLOG, rounds, drained[0], drained[1], drained[2], drained[3],
                     h.collector().count(Collector.DLQ)));
+            report.detail(f("P1: CPU per answered order while the app drained: app JVM %.1f ms (its JIT compiler threads "
+                    + "%.0f %% of that), PostgreSQL %.1f ms", appCpu.process() * 1000 / drained[0],
+                    100 * appCpu.jit() / appCpu.process(), appCpu.postgres() * 1000 / drained[0]));
         } finally {
             ref.close();
             bareReplies.close();
