@@ -74,6 +74,16 @@ public final class Jdbc {
      * COMMITTED the query's snapshot is taken once the lock is granted: it sees what the lock's previous holder
      * committed, which a lock taken inside the query itself (a CTE) would not.
      */
+    public static <T> List<T> queryAfterLock(DataSource dataSource, String lockSql, String sql, Row<T> row,
+                                             Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            return queryAfterLock(c, lockSql, sql, row, args);
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    /** As {@link #queryAfterLock(DataSource, String, String, Row, Object...)}, on a connection the caller holds. */
     public static <T> List<T> queryAfterLock(Connection connection, String lockSql, String sql, Row<T> row,
                                              Object... args) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(lockSql + ";\n" + sql)) {
@@ -107,8 +117,7 @@ public final class Jdbc {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
-    /** The exception a failed statement becomes: DatabaseUnavailableException when the database is out of reach. */
-    public static IllegalStateException failed(String sql, SQLException e) {
+    private static IllegalStateException failed(String sql, SQLException e) {
         String message = "statement failed: " + firstLine(sql);
         return unavailable(e) ? new DatabaseUnavailableException(message, e) : new IllegalStateException(message, e);
     }

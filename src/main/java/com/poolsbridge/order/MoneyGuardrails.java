@@ -1,8 +1,6 @@
 package com.poolsbridge.order;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -68,13 +66,9 @@ public class MoneyGuardrails {
                      expired AS (DELETE FROM daily_cap_usage WHERE side = ? AND minute < now() - interval '25 hours')
                 SELECT count(*) FROM counted""";
         // the side's lock makes concurrent orders of the side, on every replica, count one after the other
-        try (Connection c = dataSource.getConnection()) {
-            return Jdbc.queryAfterLock(c, "SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?))",
-                    sql, rs -> rs.getLong(1) > 0, order.side(), order.side(), order.orderId(), cap, order.side(),
-                    order.side()).get(0);
-        } catch (SQLException e) {
-            throw Jdbc.failed(sql, e);
-        }
+        return Jdbc.queryAfterLock(dataSource, "SELECT pg_advisory_xact_lock(hashtext('pools-bridge-daily-cap:' || ?))",
+                sql, rs -> rs.getLong(1) > 0, order.side(), order.side(), order.orderId(), cap, order.side(),
+                order.side()).get(0);
     }
 
     /**
