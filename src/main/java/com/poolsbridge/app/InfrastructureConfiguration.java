@@ -4,15 +4,15 @@ import java.time.Clock;
 import java.util.Map;
 
 import com.poolsbridge.infra.Database;
+import com.poolsbridge.infra.OrderListenerContainer;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.MessageListenerContainerFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
-import org.springframework.jms.connection.JmsTransactionManager;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 
 /**
  * The connection pools and the clock every other configuration builds on. Connection settings and secrets come
@@ -72,11 +72,15 @@ public final class InfrastructureConfiguration implements CamelConfiguration {
     public JmsComponent jms(JmsPoolConnectionFactory connectionFactory) {
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
-        // the transaction of a transacted consumer, joined by every send on its thread; unlike the one camel-jms
-        // would create, it runs synchronizations, so an order's reply is marked sent only after the commit
-        JmsTransactionManager transactions = new JmsTransactionManager(connectionFactory);
-        transactions.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ALWAYS);
-        jms.setTransactionManager(transactions);
+        // a transacted consumer commits its own session, which every send on its thread joins (see
+        // OrderListenerContainer); no transaction manager
+        jms.setLazyCreateTransactionManager(false);
         return jms;
+    }
+
+    /** The order consumer's listener container (route order-intake, option messageListenerContainerFactory). */
+    @BindToRegistry("orderListenerContainer")
+    public MessageListenerContainerFactory orderListenerContainer() {
+        return OrderListenerContainer.FACTORY;
     }
 }

@@ -5,8 +5,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Work that must wait for the JMS transaction of the message being processed. The order consumer is transacted
- * (camel-jms creates a JmsTransactionManager for it), and every JMS send on its thread joins that transaction, so
- * "after commit" means the order message is acknowledged and the sends are at the broker, together.
+ * ({@link OrderListenerContainer}), and every JMS send on its thread joins that transaction, so "after commit"
+ * means the order message is acknowledged and the sends are at the broker, together.
  */
 public final class JmsTransactions {
 

@@ -3,25 +3,33 @@ package com.poolsbridge.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * CPU time from Linux's /proc, for the benchmark's CPU per order: a process's (all its threads), its JIT
- * compiler threads', and every PostgreSQL process's (the server and its backends). Times are in seconds;
- * /proc counts them in clock ticks of 1/100 s.
+ * CPU time from Linux's /proc, for the benchmark's CPU per order, by where it was spent: the app's process (all its
+ * threads) and its JIT compiler threads, the broker's process, every PostgreSQL process (the server and its
+ * backends), this benchmark JVM (the sandbox, the TCP proxies, the senders and collectors, and the bare reference
+ * when it drains), and the whole machine (every process and the kernel: what a drain on busy cores is limited
+ * by). Times are in seconds; /proc counts them in clock ticks of 1/100 s.
  */
-record CpuTimes(double process, double jit, double postgres) {
+record CpuTimes(double app, double jit, double broker, double postgres, double benchmark, double machine) {
 
     private static final double TICKS_PER_SECOND = 100.0;
+    private static final CpuTimes NONE = new CpuTimes(0, 0, 0, 0, 0, 0);
 
-    /** Now, for the process {@code pid}. */
-    static CpuTimes of(long pid) throws IOException {
-        double process = 0;
+    static CpuTimes none() {
+        return NONE;
+    }
+
+    /** Now, for the app's process {@code appPid} and the broker's {@code brokerPid}. */
+    static CpuTimes of(long appPid, long brokerPid) throws IOException {
+        double app = 0;
         double jit = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(appPid), "task"))) {
             for (Path task : tasks.toList()) {
                 double used = ticks(task);
-                process += used;
+                app += used;
                 String name = comm(task);
                 jit += name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? used : 0;
             }
@@ -32,16 +40,39 @@ record CpuTimes(double process, double jit, double postgres) {
                 postgres += "postgres".equals(comm(p)) ? ticks(p) : 0;
             }
         }
-        return new CpuTimes(process / TICKS_PER_SECOND, jit / TICKS_PER_SECOND, postgres / TICKS_PER_SECOND);
+        double broker = ticks(Path.of("/proc", Long.toString(brokerPid)));
+        double benchmark = ticks(Path.of("/proc", Long.toString(ProcessHandle.current().pid())));
+        return new CpuTimes(app / TICKS_PER_SECOND, jit / TICKS_PER_SECOND, broker / TICKS_PER_SECOND,
+                postgres / TICKS_PER_SECOND, benchmark / TICKS_PER_SECOND, machineTicks() / TICKS_PER_SECOND);
     }
 
     /** What was used from {@code earlier} to this. */
     CpuTimes since(CpuTimes earlier) {
-        return new CpuTimes(process - earlier.process, jit - earlier.jit, postgres - earlier.postgres);
+        return new CpuTimes(app - earlier.app, jit - earlier.jit, broker - earlier.broker,
+                postgres - earlier.postgres, benchmark - earlier.benchmark, machine - earlier.machine);
     }
 
     CpuTimes plus(CpuTimes other) {
-        return new CpuTimes(process + other.process, jit + other.jit, postgres + other.postgres);
+        return new CpuTimes(app + other.app, jit + other.jit, broker + other.broker, postgres + other.postgres,
+                benchmark + other.benchmark, machine + other.machine);
+    }
+
+    /** Milliseconds per order of each part, for {@code orders} orders, as one line of the report. */
+    String perOrder(double orders) {
+        double ms = 1000 / orders;
+        return String.format(Locale.ROOT, "app JVM %.1f ms (its JIT compiler threads %.1f), broker %.1f, "
+                + "PostgreSQL %.1f, benchmark JVM %.1f, whole machine %.1f", app * ms, jit * ms, broker * ms,
+                postgres * ms, benchmark * ms, machine * ms);
+    }
+
+    /** Busy time of all cores: user, nice, system, irq and softirq of /proc/stat's first line (not idle, iowait, steal). */
+    private static long machineTicks() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int field : new int[] {1, 2, 3, 6, 7}) {
+            busy += Long.parseLong(cpu[field]);
+        }
+        return busy;
     }
 
     /** utime + stime of a process or thread; 0 once it is gone. */
