@@ -15,14 +15,17 @@ import com.poolsbridge.support.BridgeHarness;
 import com.poolsbridge.support.JmsClient;
 import com.poolsbridge.support.Orders;
 import jakarta.jms.Message;
+import jakarta.jms.Session;
 import org.apache.camel.Suspendable;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.jms.connection.JmsResourceHolder;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -41,6 +44,8 @@ class OrderResilienceIntegrationTest {
 
     private final Set<String> crashOnce = ConcurrentHashMap.newKeySet();
     private final Set<String> commitFailsOnce = ConcurrentHashMap.newKeySet();
+    /** Per order: whether its reply went out on the very session its order was received on, and that one is transacted. */
+    private final Map<String, Boolean> replyOnTheOrdersSession = new ConcurrentHashMap<>();
     private BridgeHarness bridge;
     private JmsClient jms;
 
@@ -51,8 +56,18 @@ class OrderResilienceIntegrationTest {
                 "orders.circuit.half-open-after-ms", "1000"));
         jms = bridge.jms();
         // a consumer that dies after sending the reply and before its JMS transaction commits
+        // the session each order was received on (the route replaces the JMS message before it replies)
+        Map<String, Session> receivedOn = new ConcurrentHashMap<>();
+        AdviceWith.adviceWith(bridge.context(), "order-intake", a -> a.weaveAddFirst().process(exchange ->
+                receivedOn.put(exchange.getExchangeId(), exchange.getIn(JmsMessage.class).getJmsSession())));
         AdviceWith.adviceWith(bridge.context(), "order-intake", a -> a.weaveAddLast().process(exchange -> {
             String orderId = exchange.getProperty("order", com.poolsbridge.order.OrderMessage.class).orderId();
+            // the session every JMS send on this thread used (the reply's): the one bound to the connection factory
+            Object sendSession = TransactionSynchronizationManager.getResource(
+                    bridge.context().getRegistry().lookupByName("jmsConnectionFactory")) instanceof JmsResourceHolder holder
+                    ? holder.getSession() : null;
+            Session received = receivedOn.remove(exchange.getExchangeId());
+            replyOnTheOrdersSession.put(orderId, sendSession == received && received.getTransacted());
             if (crashOnce.remove(orderId)) {
                 throw new IllegalStateException("simulated crash after the reply, before the commit");
             }
@@ -94,6 +109,17 @@ class OrderResilienceIntegrationTest {
         // the order was received on the listener's cached session and acknowledged by its own commit, while the
         // reply waited for the transaction manager's commit on another session
         answeredOnceAfter(commitFailsOnce, "it-onecommit", "311.00", "the commit of the first delivery failed");
+    }
+
+    @Test
+    void theReplyIsSentOnTheSessionThatReceivedTheOrder() throws Exception {
+        // one session, one commit: a reply sent on a session of its own would be committed apart from the
+        // acknowledgement, and a crash between the two commits would lose it
+        String id = Orders.newId("it-session");
+        jms.sendText("pools.orders", Orders.onRamp(id, "EUR-USDT", "312.00"));
+
+        assertThat(jms.reply(id, WAIT.toMillis())).as("the order was answered").isNotNull();
+        assertThat(replyOnTheOrdersSession).containsEntry(id, true);
     }
 
     /** Sends an order whose first delivery meets the fault, then: one accepted reply, one trade, marked sent. */
