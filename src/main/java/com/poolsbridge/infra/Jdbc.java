@@ -59,11 +59,7 @@ public final class Jdbc {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(row.map(rs));
-                }
-                return out;
+                return rows(rs, row);
             }
         }
     }
@@ -92,14 +88,18 @@ public final class Jdbc {
             if (!ps.getMoreResults()) {
                 throw new SQLException("no result after the lock: " + firstLine(sql));
             }
-            List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.getResultSet()) {
-                while (rs.next()) {
-                    out.add(row.map(rs));
-                }
+                return rows(rs, row);
             }
-            return out;
         }
+    }
+
+    private static <T> List<T> rows(ResultSet rs, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+            out.add(row.map(rs));
+        }
+        return out;
     }
 
     /** The first row of a query, if any. */
@@ -107,7 +107,7 @@ public final class Jdbc {
         return query(dataSource, sql, row, args).stream().findFirst();
     }
 
-    public static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             ps.setObject(i + 1, args[i]);
         }

@@ -160,7 +160,7 @@ class Benchmark {
                 h.databasePassword(), "http://127.0.0.1:" + h.poolsProxy().port() + "/v1",
                 ProcessHarness.SECRET_KEY, 4);
         double[] drained = new double[4];   // app orders, app seconds, bare orders, bare seconds
-        CpuTimes[] cpu = {CpuTimes.none(), CpuTimes.none()};   // used while the app [0] and the bare reference [1] drained
+        CpuTimes[] cpu = {CpuTimes.NONE, CpuTimes.NONE};   // used while the app [0] and the bare reference [1] drained
         try {
             ref.start();
             throughWarm(h, "pools.orders", () -> replies(h, id -> true).size(), "p1w");

@@ -16,11 +16,7 @@ import java.util.stream.Stream;
 record CpuTimes(double app, double jit, double broker, double postgres, double benchmark, double machine) {
 
     private static final double TICKS_PER_SECOND = 100.0;
-    private static final CpuTimes NONE = new CpuTimes(0, 0, 0, 0, 0, 0);
-
-    static CpuTimes none() {
-        return NONE;
-    }
+    static final CpuTimes NONE = new CpuTimes(0, 0, 0, 0, 0, 0);
 
     /** Now, for the app's process {@code appPid} and the broker's {@code brokerPid}. */
     static CpuTimes of(long appPid, long brokerPid) throws IOException {
