@@ -73,11 +73,11 @@ public class MoneyGuardrails {
 
     /**
      * The trade 0Pools returned (transact or lookup) is the one the order asked for: same quote, pool, side,
-     * network, destination and amounts as the firm quote. Anything else is held, never accepted.
+     * network, destination and amounts as the firm quote recorded for it. Anything else is held, never accepted.
      */
-    public void verifyTrade(OrderRecord order, String quoteJson, String tradeJson) throws Exception {
+    public void verifyTrade(OrderRecord order, String tradeJson) throws Exception {
         JsonNode trade = MAPPER.readTree(tradeJson);
-        JsonNode quote = MAPPER.readTree(quoteJson == null ? "{}" : quoteJson);
+        JsonNode quote = MAPPER.readTree(order.quoteJson() == null ? "{}" : order.quoteJson());
         StringBuilder wrong = new StringBuilder();
         same(wrong, "quoteId", order.quoteId(), trade.path("quoteId").asText(null));
         same(wrong, "poolId", order.poolId(), trade.path("poolId").asText(null));

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.order.OrderRecords;
+import com.poolsbridge.sandbox.JournalOperations;
 import com.poolsbridge.sandbox.Partner;
 import com.poolsbridge.sandbox.RecordedRequest;
 import com.poolsbridge.support.BridgeHarness;
@@ -81,6 +82,15 @@ class OrderFlowIntegrationTest {
             assertThat(reply.at("/trade/status").asText()).isEqualTo("reserved");
         }
         assertThat(bridge.sandbox().tradeCount() - tradesBefore).isEqualTo(10);
+        // an Idempotency-Key on every transact and on nothing else; a Content-Type exactly when there is a body
+        List<RecordedRequest> calls = bridge.sandbox().journal();
+        assertThat(calls).filteredOn(r -> "transact".equals(JournalOperations.operation(r))).hasSize(10)
+                .allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isNotBlank());
+        assertThat(calls).filteredOn(r -> "createQuote".equals(JournalOperations.operation(r))).hasSize(10);
+        assertThat(calls).filteredOn(r -> !"transact".equals(JournalOperations.operation(r)))
+                .allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isNull());
+        assertThat(calls).allSatisfy(r -> assertThat(r.header("Content-Type") != null)
+                .as("%s %s", r.method(), r.pathAndQuery()).isEqualTo(r.body().length > 0));
     }
 
     @Test

@@ -82,14 +82,14 @@ class MoneyGuardrailsTest {
                 "TQ4Hb2N5xhvNm6sHdxb6aU8c1KQzjZpTm7", "tron", OrderState.TRANSACTING, 1, "pq_1", null, "k", null, null, null, false, null, 1,
                 "f", ScriptedPools.firmQuote("pq_1", java.time.Instant.now()));
 
-        guardrails.verifyTrade(order, order.quoteJson(), ScriptedPools.trade("pq_1", "reserved"));
-        assertThatThrownBy(() -> guardrails.verifyTrade(order, order.quoteJson(),
+        guardrails.verifyTrade(order, ScriptedPools.trade("pq_1", "reserved"));
+        assertThatThrownBy(() -> guardrails.verifyTrade(order,
                 ScriptedPools.trade("pq_1", "reserved").replace("\"cryptoAmount\":\"107.31\"", "\"cryptoAmount\":\"10.31\"")))
                 .isInstanceOf(TradeMismatchException.class).hasMessageContaining("cryptoAmount");
-        assertThatThrownBy(() -> guardrails.verifyTrade(order, order.quoteJson(),
+        assertThatThrownBy(() -> guardrails.verifyTrade(order,
                 ScriptedPools.trade("pq_1", "reserved").replace("TQ4Hb2N5xhvNm6sHdxb6aU8c1KQzjZpTm7", "TAttacker")))
                 .isInstanceOf(TradeMismatchException.class).hasMessageContaining("destAddress");
-        assertThatThrownBy(() -> guardrails.verifyTrade(order, order.quoteJson(), ScriptedPools.trade("pq_2", "reserved")))
+        assertThatThrownBy(() -> guardrails.verifyTrade(order, ScriptedPools.trade("pq_2", "reserved")))
                 .isInstanceOf(TradeMismatchException.class).hasMessageContaining("quoteId");
     }
 
