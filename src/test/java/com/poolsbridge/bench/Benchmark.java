@@ -72,9 +72,9 @@ class Benchmark {
     private static final int P5_OPEN = Integer.getInteger("bench.p5.open", 10_000);
     private static final int P5_LARGE = Integer.getInteger("bench.p5.large", 100_000);
     private static final int P5_CYCLES = Integer.getInteger("bench.p5.cycles", 50);
-    /** The container's JVM: 1 GiB limit, heap 75 % of it (k8s/base, README "Container image"). */
+    /** The container's JVM: 1 GiB limit, heap 75 % of it, C1 only (k8s/base, README "Container image"). */
     private static final List<String> APP_JVM = List.of(System.getProperty("bench.app.jvm",
-            "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError").trim().split("\\s+"));
+            "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1").trim().split("\\s+"));
     /** The contract minimum per settled order: a firm quote, its transact, and the sandbox's pollsToTerminal (2). */
     private static final int POLLS_THE_SERVER_NEEDS = 2;
     private static final int CONTRACT_MINIMUM = 2 + POLLS_THE_SERVER_NEEDS;

@@ -3,7 +3,9 @@ package com.poolsbridge.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -11,25 +13,32 @@ import java.util.stream.Stream;
  * threads) and its JIT compiler threads, the broker's process, every PostgreSQL process (the server and its
  * backends), this benchmark JVM (the sandbox, the TCP proxies, the senders and collectors, and the bare reference
  * when it drains), and the whole machine (every process and the kernel: what a drain on busy cores is limited
- * by). Times are in seconds; /proc counts them in clock ticks of 1/100 s.
+ * by). Times are in seconds; /proc counts them in clock ticks of 1/100 s. A process's figure includes its threads
+ * that have ended; the JIT figure counts only the compiler threads alive at the end of a span (HotSpot starts and
+ * stops them as its compile queue grows and shrinks, and an ended thread's time is no longer listed), so it is a
+ * lower bound, never negative.
+ *
+ * @param compilerThreads the app's JIT compiler threads' times by thread id (in a reading, empty in a span)
  */
-record CpuTimes(double app, double jit, double broker, double postgres, double benchmark, double machine) {
+record CpuTimes(double app, double jit, double broker, double postgres, double benchmark, double machine,
+                Map<Long, Double> compilerThreads) {
 
     private static final double TICKS_PER_SECOND = 100.0;
-    static final CpuTimes NONE = new CpuTimes(0, 0, 0, 0, 0, 0);
+    static final CpuTimes NONE = new CpuTimes(0, 0, 0, 0, 0, 0, Map.of());
 
     /** Now, for the app's process {@code appPid} and the broker's {@code brokerPid}. */
     static CpuTimes of(long appPid, long brokerPid) throws IOException {
-        double app = 0;
-        double jit = 0;
+        Map<Long, Double> compilerThreads = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(appPid), "task"))) {
             for (Path task : tasks.toList()) {
-                double used = ticks(task);
-                app += used;
                 String name = comm(task);
-                jit += name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? used : 0;
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    compilerThreads.put(Long.valueOf(task.getFileName().toString()), ticks(task) / TICKS_PER_SECOND);
+                }
             }
         }
+        double app = ticks(Path.of("/proc", Long.toString(appPid)));
+        double jit = compilerThreads.values().stream().mapToDouble(Double::doubleValue).sum();
         double postgres = 0;
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             for (Path p : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
@@ -38,19 +47,21 @@ record CpuTimes(double app, double jit, double broker, double postgres, double b
         }
         double broker = ticks(Path.of("/proc", Long.toString(brokerPid)));
         double benchmark = ticks(Path.of("/proc", Long.toString(ProcessHandle.current().pid())));
-        return new CpuTimes(app / TICKS_PER_SECOND, jit / TICKS_PER_SECOND, broker / TICKS_PER_SECOND,
-                postgres / TICKS_PER_SECOND, benchmark / TICKS_PER_SECOND, machineTicks() / TICKS_PER_SECOND);
+        return new CpuTimes(app / TICKS_PER_SECOND, jit, broker / TICKS_PER_SECOND, postgres / TICKS_PER_SECOND,
+                benchmark / TICKS_PER_SECOND, machineTicks() / TICKS_PER_SECOND, Map.copyOf(compilerThreads));
     }
 
     /** What was used from {@code earlier} to this. */
     CpuTimes since(CpuTimes earlier) {
-        return new CpuTimes(app - earlier.app, jit - earlier.jit, broker - earlier.broker,
-                postgres - earlier.postgres, benchmark - earlier.benchmark, machine - earlier.machine);
+        double compiled = compilerThreads.entrySet().stream()
+                .mapToDouble(t -> t.getValue() - earlier.compilerThreads.getOrDefault(t.getKey(), 0.0)).sum();
+        return new CpuTimes(app - earlier.app, compiled, broker - earlier.broker, postgres - earlier.postgres,
+                benchmark - earlier.benchmark, machine - earlier.machine, Map.of());
     }
 
     CpuTimes plus(CpuTimes other) {
         return new CpuTimes(app + other.app, jit + other.jit, broker + other.broker, postgres + other.postgres,
-                benchmark + other.benchmark, machine + other.machine);
+                benchmark + other.benchmark, machine + other.machine, Map.of());
     }
 
     /** Milliseconds per order of each part, for {@code orders} orders, as one line of the report. */
