@@ -72,6 +72,11 @@ record CpuTimes(double app, double jit, double broker, double postgres, double b
                 postgres * ms, benchmark * ms, machine * ms);
     }
 
+    /** The whole machine's busy time so far, in seconds (see {@link #machineTicks()}). */
+    static double machineSeconds() throws IOException {
+        return machineTicks() / TICKS_PER_SECOND;
+    }
+
     /** Busy time of all cores: user, nice, system, irq and softirq of /proc/stat's first line (not idle, iowait, steal). */
     private static long machineTicks() throws IOException {
         String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
