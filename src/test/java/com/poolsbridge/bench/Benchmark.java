@@ -335,18 +335,23 @@ class Benchmark {
      */
     private void partnerCallsPerOrder(ProcessHarness h) throws Exception {
         long k = P3_COMPRESSION;
+        // the packaged defaults (config/application.properties), compressed
+        long watch = 259_200_000L / k;
+        long returnedRead = 900_000L / k;
+        long walkInterval = 1_800_000L / k;
+        long capabilities = 3_600_000L / k;
         Map<String, String> env = new TreeMap<>(Map.of(
                 // the poller's own pace keeps up with the compressed day (a trade still needs its 2 polls)
                 "SETTLEMENT_MAX_POLLS_PER_SECOND", "100",
                 "SETTLEMENT_BATCH_SIZE", "200",
-                "SETTLEMENT_RETURNED_WATCH_MS", Long.toString(259_200_000L / k),
-                "SETTLEMENT_RETURNED_READ_INTERVAL_MS", Long.toString(900_000L / k),
-                "RECONCILIATION_INTERVAL_MS", Long.toString(900_000L / k),
+                "SETTLEMENT_RETURNED_WATCH_MS", Long.toString(watch),
+                "SETTLEMENT_RETURNED_READ_INTERVAL_MS", Long.toString(returnedRead),
+                "RECONCILIATION_INTERVAL_MS", Long.toString(walkInterval),
                 "RECONCILIATION_INITIAL_DELAY_MS", Long.toString(60_000L / k),
                 "RECONCILIATION_RECHECK_WINDOW_MS", Long.toString(3_600_000L / k),
-                "RECONCILIATION_RETURNED_WINDOW_MS", Long.toString(259_200_000L / k),
+                "RECONCILIATION_RETURNED_WINDOW_MS", Long.toString(watch),
                 "RECONCILIATION_MAX_CALLS_PER_SECOND", Long.toString(k),
-                "POOLS_CAPABILITIES_TTL_MS", Long.toString(3_600_000L / k)));
+                "POOLS_CAPABILITIES_TTL_MS", Long.toString(capabilities)));
         JavaProcess app = h.startApp(env, APP_JVM);
         h.sandbox().clearJournal();
         Duration day = Duration.ofMillis(86_400_000L / k);
@@ -409,8 +414,8 @@ class Benchmark {
         byOp.forEach((op, count) -> ops.append(f(" %s %d (%.2f/order);", op, count, count / n)));
         report.detail(f("P3: %d orders over a simulated day (x%d: %d s real, watch %d ms, returned read every %d ms, "
                         + "reconciliation every %d ms, capabilities cached %d ms), %d settled (last %d s after the "
-                        + "first order), %d calls:%s", ids.size(), k, day.toSeconds(), 259_200_000L / k, 900_000L / k,
-                900_000L / k, 3_600_000L / k, settled.size(), Duration.between(t0, end).toSeconds(), calls, ops));
+                        + "first order), %d calls:%s", ids.size(), k, day.toSeconds(), watch, returnedRead,
+                walkInterval, capabilities, settled.size(), Duration.between(t0, end).toSeconds(), calls, ops));
         report.detail(f("P3: contract minimum = createQuote 1 + transact 1 + getTransactionByQuote %d (sandbox pollsToTerminal)",
                 POLLS_THE_SERVER_NEEDS));
         app.stop(Duration.ofSeconds(60));
