@@ -84,33 +84,38 @@ public class BudgetStore {
     }
 
     private Grant take(Connection c, Instant now, CallClass callClass, double share, Long heldId) throws SQLException {
+        int needed = 1 + callClass.heldFollowUps();
         List<Object> params = new ArrayList<>(List.of(settings.name()));
         StringBuilder windows = new StringBuilder();
         for (Tier tier : settings.tiers()) {
-            windows.append(windows.length() == 0 ? "" : ", ").append("(?, ?::bigint)");
-            params.addAll(List.of(tier.name(), tier.windowMs() + settings.marginMs()));
+            windows.append(windows.length() == 0 ? "" : ", ").append("(?, ?::bigint, ?::integer)");
+            params.addAll(List.of(tier.name(), tier.windowMs() + settings.marginMs(), allowed(tier, share) - needed));
         }
         Timestamp at = Timestamp.from(now);
         Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
-        params.addAll(List.of(heldId == null ? -1L : heldId, settings.name(), at, Timestamp.from(since), at, settings.name()));
+        params.addAll(List.of(heldId == null ? -1L : heldId, settings.name(), at, at, at, Timestamp.from(since), settings.name()));
         // the tier rows' lock, then one row per tier counted in the database (the permits of a long window never
         // cross the wire), in one round trip. Counts and minimums come from the (budget, sent_at) index range of
-        // each window; the held permits are counted once for every tier.
+        // each window; the held permits are counted once for every tier. A tier far from its limit is not counted:
+        // the table holds at most max(id) - min(id) + 1 permits (two ends of the primary key), and while that
+        // leaves room for this call, it stands in for the count, so a wide budget's grant does not grow with it.
         List<Object[]> rows = Jdbc.queryAfterLock(c,
                 "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE",
-                "WITH w (tier, window_ms) AS (VALUES " + windows + "), "
+                "WITH w (tier, window_ms, room) AS (VALUES " + windows + "), "
                 + """
                 held AS (SELECT count(*) AS n, min(held_until) AS first_lapse, bool_or(id = ?::bigint) AS ours
-                         FROM partner_budget_permit WHERE budget = ? AND sent_at IS NULL AND held_until > ?)
+                         FROM partner_budget_permit WHERE budget = ? AND sent_at IS NULL AND held_until > ?),
+                bound AS (SELECT COALESCE(max(id) - min(id) + 1, 0) AS n FROM partner_budget_permit)
                 SELECT t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at,
-                       sent.n + held.n,
-                       LEAST(sent.first_sent + w.window_ms * INTERVAL '1 millisecond', held.first_lapse),
+                       CASE WHEN bound.n <= w.room THEN bound.n ELSE held.n + (SELECT count(*) FROM partner_budget_permit p
+                           WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond') END,
+                       CASE WHEN bound.n <= w.room THEN NULL ELSE LEAST((SELECT min(p.sent_at) FROM partner_budget_permit p
+                           WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond')
+                           + w.window_ms * INTERVAL '1 millisecond', held.first_lapse) END,
                        held.n + CASE WHEN t.server_seen_at IS NULL THEN 0 ELSE (SELECT count(*) FROM partner_budget_permit p
                            WHERE p.budget = t.budget AND p.sent_at > GREATEST(t.server_seen_at, ?::timestamptz)) END,
                        COALESCE(held.ours, false)
-                FROM partner_budget_tier t JOIN w ON w.tier = t.tier CROSS JOIN held
-                CROSS JOIN LATERAL (SELECT count(*) AS n, min(p.sent_at) AS first_sent FROM partner_budget_permit p
-                    WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond') sent
+                FROM partner_budget_tier t JOIN w ON w.tier = t.tier CROSS JOIN held CROSS JOIN bound
                 WHERE t.budget = ?""",
                 rs -> new Object[] {new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
                         (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)),
@@ -187,8 +192,7 @@ public class BudgetStore {
             if (useHeld) {
                 continue;
             }
-            int allowed = share >= 1.0 ? tier.limit() : Math.max(1, (int) Math.floor(tier.limit() * share));
-            if (state.inWindow() + needed > allowed) {
+            if (state.inWindow() + needed > allowed(tier, share)) {
                 // the earliest moment the window holds one permit less
                 retryAt = later(retryAt, state.firstFreed() == null ? now : state.firstFreed());
             }
@@ -230,6 +234,11 @@ public class BudgetStore {
                 + "server_reset_at = v.reset_at FROM v "
                 + "WHERE t.budget = ? AND t.tier = v.tier AND (t.server_seen_at IS NULL OR t.server_seen_at <= ?)",
                 args.toArray());
+    }
+
+    /** The permits a class with {@code share} of the tier may have in its window. */
+    private static int allowed(Tier tier, double share) {
+        return share >= 1.0 ? tier.limit() : Math.max(1, (int) Math.floor(tier.limit() * share));
     }
 
     private static Instant later(Instant a, Instant b) {

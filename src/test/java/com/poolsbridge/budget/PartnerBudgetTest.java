@@ -69,6 +69,17 @@ class PartnerBudgetTest {
     }
 
     @Test
+    void aWideTierStandsInForItsCountWhileANarrowOneStillBinds() {
+        // the short tier is far from its limit (no count needed), the medium one binds at its third permit
+        PartnerBudget budget = budget(poolA, settings("short=100000/10s,medium=3/60s", 0));
+        assertThat(grants(budget, CallClass.ORDER, 5)).isEqualTo(3);
+        // the wide tier alone: every call granted
+        BudgetSettings wideOnly = settings("short=100000/10s", 0);
+        assertThat(grants(budget(poolA, wideOnly), CallClass.ORDER, 20)).isEqualTo(20);
+        assertThat(new BudgetStore(poolA, wideOnly).live(clock.instant())).hasSize(20);
+    }
+
+    @Test
     void lowerClassesYieldTheirShareToOrdersAndAStarvedCallMayUseTheWholeTier() {
         PartnerBudget budget = budget(poolA, settings("short=10/10s", 0));
         // reconciliation may fill 60 %, later polls 80 %, orders all of it
