@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Build-time validation of the YAML routes against the YAML DSL schema shipped in camel-yaml-dsl (catches
  * unknown EIPs, misspelled keys, wrong types), every route has an explicit id, and the packaged route list in
- * config/application.properties names every file in routes/.
+ * config/application.properties names every file in routes/, and bean parameters name plain exchange properties and
+ * headers with a colon.
  */
 class RouteFilesTest {
 
@@ -67,6 +68,24 @@ class RouteFilesTest {
         List<String> expected = routeFiles().stream()
                 .map(p -> "classpath:routes/" + p.getFileName()).toList();
         assertThat(listed).isEqualTo(expected);
+    }
+
+    /**
+     * Camel's bean language reads a method string with a dot anywhere in it as an OGNL chain: one more copy of the
+     * exchange and bean lookup per call. ${exchangeProperty:x} and ${header:x} keep plain parameters dot-free.
+     */
+    @Test
+    void beanParametersNamePlainPropertiesAndHeadersWithAColon() throws Exception {
+        java.util.regex.Pattern dotted = java.util.regex.Pattern.compile("\\$\\{(exchangeProperty|header)\\.[\\w-]+}");
+        List<String> offending = new ArrayList<>();
+        for (Path file : routeFiles()) {
+            for (String line : Files.readAllLines(file)) {
+                if ((line.strip().startsWith("method: \"") || line.contains("${bean:")) && dotted.matcher(line).find()) {
+                    offending.add(file.getFileName() + ": " + line.strip());
+                }
+            }
+        }
+        assertThat(offending).isEmpty();
     }
 
     private static List<Path> routeFiles() throws Exception {
