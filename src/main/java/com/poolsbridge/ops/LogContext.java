@@ -1,5 +1,7 @@
 package com.poolsbridge.ops;
 
+import java.util.Objects;
+
 import com.poolsbridge.order.OrderMessage;
 import com.poolsbridge.order.OrderRecord;
 import com.poolsbridge.settlement.DueTrade;
@@ -71,11 +73,16 @@ public final class LogContext implements InterceptStrategy {
         }
     }
 
+    /** Writes only a change: this runs before every step, and each write copies the thread's whole context map. */
     private static void set(String key, String value) {
-        if (value == null || value.isEmpty()) {
+        String wanted = value == null || value.isEmpty() ? null : value;
+        if (Objects.equals(MDC.get(key), wanted)) {
+            return;
+        }
+        if (wanted == null) {
             MDC.remove(key);
         } else {
-            MDC.put(key, value);
+            MDC.put(key, wanted);
         }
     }
 }
