@@ -16,8 +16,8 @@ import com.poolsbridge.pools.CallClass;
 /**
  * The partner budget's tables (V6__partner_budget.sql): one short transaction per permit. It locks the budget's
  * tier rows and counts per tier the permits in its window (in the database: one row per tier comes back) in one
- * round trip, decides in {@link #decide} and, when granted, inserts the permit and the held one of a quote in one
- * statement. A held permit is usually used in one statement without the lock ({@link #sendHeld}). Permits out of
+ * round trip, with the insert of a new permit (and the held one of a quote) after the count; it decides in
+ * {@link #decide} and commits a grant or rolls a refusal back: two round trips per new permit. A held permit is usually used in one statement without the lock ({@link #sendHeld}). Permits out of
  * every window are deleted once every {@value #CLEANUP_EVERY} grants.
  */
 public class BudgetStore {
@@ -43,6 +43,7 @@ public class BudgetStore {
     }
 
     private static final int CLEANUP_EVERY = 64;
+    private static final String LOCK_TIERS = "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE";
 
     private final DataSource dataSource;
     private final BudgetSettings settings;
@@ -72,7 +73,12 @@ public class BudgetStore {
             c.setAutoCommit(false);
             try {
                 Grant grant = take(c, now, callClass, share, heldId);
-                c.commit();
+                // a refusal undoes the permit rows inserted beside the count
+                if (grant.granted()) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
                 return grant;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -99,9 +105,7 @@ public class BudgetStore {
         // each window; the held permits are counted once for every tier. A tier far from its limit is not counted:
         // the table holds at most max(id) - min(id) + 1 permits (two ends of the primary key), and while that
         // leaves room for this call, it stands in for the count, so a wide budget's grant does not grow with it.
-        List<Object[]> rows = Jdbc.queryAfterLock(c,
-                "SELECT tier FROM partner_budget_tier WHERE budget = ? ORDER BY tier FOR UPDATE",
-                "WITH w (tier, window_ms, room) AS (VALUES " + windows + "), "
+        String countSql = "WITH w (tier, window_ms, room) AS (VALUES " + windows + "), "
                 + """
                 held AS (SELECT count(*) AS n, min(held_until) AS first_lapse, bool_or(id = ?::bigint) AS ours
                          FROM partner_budget_permit WHERE budget = ? AND sent_at IS NULL AND held_until > ?),
@@ -116,11 +120,31 @@ public class BudgetStore {
                            WHERE p.budget = t.budget AND p.sent_at > GREATEST(t.server_seen_at, ?::timestamptz)) END,
                        COALESCE(held.ours, false)
                 FROM partner_budget_tier t JOIN w ON w.tier = t.tier CROSS JOIN held CROSS JOIN bound
-                WHERE t.budget = ?""",
-                rs -> new Object[] {new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
+                WHERE t.budget = ?""";
+        Jdbc.Row<Object[]> tierRow = rs -> new Object[] {new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
                         (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)),
-                        rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8)), rs.getBoolean(9)},
-                params.toArray());
+                        rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8)), rs.getBoolean(9)};
+        // a fresh permit's rows are inserted in the same round trip, after the count (so it does not see them);
+        // a refusal rolls them back. A call with a held permit decides first: it may use that one instead.
+        Instant heldUntil = now.plusMillis(settings.holdMs());
+        String insertSql = "INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until) VALUES (?, ?, ?, NULL)"
+                + (callClass.heldFollowUps() > 0 ? ", (?, ?, NULL, ?)" : "") + " RETURNING id, sent_at IS NULL";
+        List<Object> insertArgs = new ArrayList<>(List.of(settings.name(), callClass.name(), at));
+        if (callClass.heldFollowUps() > 0) {
+            insertArgs.addAll(List.of(settings.name(), callClass.name(), Timestamp.from(heldUntil)));
+        }
+        Jdbc.Row<long[]> idRow = rs -> new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0};
+        List<Object[]> rows;
+        List<long[]> inserted = null;
+        if (heldId == null) {
+            params.addAll(insertArgs);
+            Jdbc.Both<Object[], long[]> both = Jdbc.queryAfterLock(c, LOCK_TIERS, countSql, tierRow, insertSql, idRow,
+                    params.toArray());
+            rows = both.first();
+            inserted = both.then();
+        } else {
+            rows = Jdbc.queryAfterLock(c, LOCK_TIERS, countSql, tierRow, params.toArray());
+        }
         List<TierState> tiers = rows.stream().map(r -> (TierState) r[0]).toList();
         boolean useHeld = heldId != null && rows.stream().anyMatch(r -> (Boolean) r[1]);
         Instant retryAt = decide(settings, tiers, now, useHeld ? 0 : 1 + callClass.heldFollowUps(), share, useHeld);
@@ -132,15 +156,12 @@ public class BudgetStore {
                     Timestamp.from(now), heldId);
             return new Grant(true, heldId, now, null, null, null);
         }
-        Instant heldUntil = now.plusMillis(settings.holdMs());
-        String sql = "INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until) VALUES (?, ?, ?, NULL)"
-                + (callClass.heldFollowUps() > 0 ? ", (?, ?, NULL, ?)" : "") + " RETURNING id, sent_at IS NULL";
-        Object[] args = callClass.heldFollowUps() > 0
-                ? new Object[] {settings.name(), callClass.name(), Timestamp.from(now), settings.name(), callClass.name(), Timestamp.from(heldUntil)}
-                : new Object[] {settings.name(), callClass.name(), Timestamp.from(now)};
+        if (inserted == null) {
+            inserted = Jdbc.query(c, insertSql, idRow, insertArgs.toArray());
+        }
         Long permitId = null;
         Long held = null;
-        for (long[] row : Jdbc.query(c, sql, rs -> new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0}, args)) {
+        for (long[] row : inserted) {
             if (row[1] == 1) {
                 held = row[0];
             } else {
