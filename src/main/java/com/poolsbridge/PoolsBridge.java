@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.poolsbridge.app.BridgeApplication;
 import com.poolsbridge.app.BridgeSettings;
+import com.poolsbridge.app.ClassPreloader;
 
 /**
  * Entry point of target/pools-bridge.jar, the production artifact (no demo, sandbox or embedded infrastructure):
@@ -46,6 +47,7 @@ public final class PoolsBridge {
             System.exit(2);
             return;
         }
+        ClassPreloader.startInBackground(PoolsBridge.class.getClassLoader());
         try (BridgeApplication app = new BridgeApplication(settings, Map.of())) {
             app.run();
         }
