@@ -21,12 +21,11 @@ public final class ClassPreloader {
     private ClassPreloader() {
     }
 
-    /** Starts the daemon thread; returns it (tests wait for it). */
-    public static Thread startInBackground(ClassLoader loader) {
+    /** Starts the daemon thread. */
+    public static void startInBackground(ClassLoader loader) {
         Thread thread = new Thread(() -> preload(loader), "class-preloader");
         thread.setDaemon(true);
         thread.start();
-        return thread;
     }
 
     /** Loads every class the list names that exists; returns how many. */

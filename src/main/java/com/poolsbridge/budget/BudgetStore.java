@@ -17,8 +17,9 @@ import com.poolsbridge.pools.CallClass;
  * The partner budget's tables (V6__partner_budget.sql): one short transaction per permit. It locks the budget's
  * tier rows and counts per tier the permits in its window (in the database: one row per tier comes back) in one
  * round trip, with the insert of a new permit (and the held one of a quote) after the count; it decides in
- * {@link #decide} and commits a grant or rolls a refusal back: two round trips per new permit. A held permit is usually used in one statement without the lock ({@link #sendHeld}). Permits out of
- * every window are deleted once every {@value #CLEANUP_EVERY} grants.
+ * {@link #decide} and commits a grant or rolls a refusal back: two round trips per new permit. A held permit is
+ * usually used in one statement without the lock ({@link #sendHeld}). Permits out of every window are deleted
+ * once every {@value #CLEANUP_EVERY} grants.
  */
 public class BudgetStore {
 
@@ -147,7 +148,7 @@ public class BudgetStore {
         }
         List<TierState> tiers = rows.stream().map(r -> (TierState) r[0]).toList();
         boolean useHeld = heldId != null && rows.stream().anyMatch(r -> (Boolean) r[1]);
-        Instant retryAt = decide(settings, tiers, now, useHeld ? 0 : 1 + callClass.heldFollowUps(), share, useHeld);
+        Instant retryAt = decide(settings, tiers, now, useHeld ? 0 : needed, share, useHeld);
         if (retryAt != null) {
             return Grant.refused(retryAt);
         }

@@ -73,7 +73,7 @@ public final class LogContext implements InterceptStrategy {
         }
     }
 
-    /** Writes only a change: this runs before every step, and each write copies the thread's whole context map. */
+    /** Writes only a change: this runs before every step, and most steps change none of the three keys. */
     private static void set(String key, String value) {
         String wanted = value == null || value.isEmpty() ? null : value;
         if (Objects.equals(MDC.get(key), wanted)) {
