@@ -1,6 +1,10 @@
 package com.poolsbridge.order;
 
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import com.poolsbridge.pools.PoolsRequest;
 import org.apache.camel.Exchange;
@@ -17,28 +21,57 @@ import org.apache.camel.support.service.ServiceSupport;
  * is rolled back for later (never acknowledged), and a lease that outlived its crashed owner simply runs out.
  * <p>
  * This class takes the {@link Exchange} because the {@link IdempotentRepository} SPI hands it over: the lease
- * owner is this delivery's exchange, and the row claimed (read by the same UPDATE … RETURNING) is left on the
- * exchange as property {@value #RECORD}, so the route needs no second read of it.
+ * owner is this delivery's exchange, a first sight is registered from the parsed order in property
+ * {@value #ORDER} (in the same statement as its claim), and the row claimed is left on the exchange as property
+ * {@value #RECORD}, so the route needs no second read of it.
  */
 public class OrderClaims extends ServiceSupport implements IdempotentRepository {
 
     /** Exchange property: the order's record as claimed, replaced by each write the flow continues from. */
     public static final String RECORD = "orderRecord";
+    /** Exchange properties the claim registers a first sight from: the parsed order and its deadline. */
+    public static final String ORDER = "order";
+    public static final String DEADLINE = "orderDeadline";
+
+    /**
+     * A call within this long of the claim or the last renewal needs no renewal of its own (unless it is a
+     * transact, which is counted before it goes out): the lease was taken for this delivery at most this long
+     * ago, so it still runs for all but this of orders.lease-ms, which is sized to outlast one call plus the
+     * longest retry delay with more to spare than this.
+     */
+    static final long FRESH_LEASE_MILLIS = 1000;
 
     private final OrderRecords records;
     private final long leaseMillis;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    /** When each delivery of this instance holding a lease took or last renewed it (System.nanoTime before the statement). */
+    private final Map<String, Long> leasedAt = new ConcurrentHashMap<>();
+
+    private final long freshLeaseNanos;
 
     public OrderClaims(OrderRecords records, long leaseMillis) {
+        this(records, leaseMillis, FRESH_LEASE_MILLIS);
+    }
+
+    OrderClaims(OrderRecords records, long leaseMillis, long freshLeaseMillis) {
         this.records = records;
         this.leaseMillis = leaseMillis;
+        this.freshLeaseNanos = TimeUnit.MILLISECONDS.toNanos(freshLeaseMillis);
     }
 
     @Override
     public boolean add(Exchange exchange, String orderId) {
-        OrderRecords.Claimed claimed = records.claim(orderId, owner(exchange.getExchangeId()), leaseMillis);
+        OrderMessage order = exchange.getProperty(ORDER, OrderMessage.class);
+        if (order == null || !order.orderId().equals(orderId)) {
+            throw new IllegalStateException("order claims need the parsed order " + orderId + " in property " + ORDER);
+        }
+        String owner = owner(exchange.getExchangeId());
+        long at = System.nanoTime();
+        OrderRecords.Claimed claimed = records.claim(order, exchange.getProperty(DEADLINE, Instant.class), owner,
+                leaseMillis);
         return switch (claimed.claim()) {
             case CLAIMED -> {
+                leasedAt.put(owner, at);
                 exchange.setProperty(RECORD, claimed.record());
                 yield true;
             }
@@ -55,7 +88,9 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     /** Called on failure: free the lease so the broker's redelivery can resume the order at once. */
     @Override
     public boolean remove(Exchange exchange, String orderId) {
-        records.release(orderId, owner(exchange.getExchangeId()));
+        String owner = owner(exchange.getExchangeId());
+        leasedAt.remove(owner);
+        records.release(orderId, owner);
         return true;
     }
 
@@ -65,21 +100,34 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
      */
     @Override
     public boolean confirm(Exchange exchange, String orderId) {
+        String owner = owner(exchange.getExchangeId());
+        leasedAt.remove(owner);
         OrderRecord record = exchange.getProperty(RECORD, OrderRecord.class);
         if (record == null || !record.answered()) {
-            records.release(orderId, owner(exchange.getExchangeId()));
+            records.release(orderId, owner);
         }
         return true;
     }
 
     /**
-     * Called before every 0Pools call made for the order (route order-pools-call), which it also counts; returns
-     * the record as renewed. A delivery that lost its lease (it stalled longer than the lease) stops before
-     * writing anything, so two deliveries never quote or transact side by side.
+     * Called before every 0Pools call made for the order (route order-pools-call); returns the record as renewed.
+     * A delivery that lost its lease (it stalled longer than the lease) stops before writing anything, so two
+     * deliveries never quote or transact side by side. A transact is counted for its quote first (committed
+     * before it goes out); any other call within {@link #FRESH_LEASE_MILLIS} of the claim or the last renewal
+     * goes out on that lease, with no statement: the order's first call, right after its claim, most often.
      */
-    public OrderRecord renew(String orderId, String exchangeId, PoolsRequest request) {
-        return records.renewForCall(orderId, owner(exchangeId), leaseMillis, "transact".equals(request.operation()))
-                .orElseThrow(() -> new OrderBusyException(orderId));
+    public OrderRecord renew(OrderRecord record, String exchangeId, PoolsRequest request) {
+        String owner = owner(exchangeId);
+        boolean transact = "transact".equals(request.operation());
+        long now = System.nanoTime();
+        Long at = leasedAt.get(owner);
+        if (!transact && at != null && now - at < freshLeaseNanos) {
+            return record;
+        }
+        OrderRecord renewed = records.renewForCall(record.orderId(), owner, leaseMillis, transact)
+                .orElseThrow(() -> new OrderBusyException(record.orderId()));
+        leasedAt.put(owner, now);
+        return renewed;
     }
 
     private String owner(String exchangeId) {

@@ -27,28 +27,6 @@ public class OrderRecords {
     }
 
     /**
-     * Inserts the order on first sight (one statement: the insert, or the stored fingerprint of an earlier
-     * one). The same orderId with other terms is refused: a reused id must never be mistaken for a redelivery.
-     * The deadline of the first copy stays.
-     */
-    public void register(OrderMessage order, Instant deadline) {
-        String fingerprint = order.fingerprint();
-        String stored = Jdbc.queryOne(dataSource, """
-                INSERT INTO order_record (order_id, payload_sha256, pool_id, side, amount, crypto_network,
-                    dest_address, dest_network, state, deadline_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?)
-                ON CONFLICT (order_id) DO UPDATE SET payload_sha256 = order_record.payload_sha256
-                RETURNING payload_sha256""",
-                rs -> rs.getString(1), order.orderId(), fingerprint, order.poolId(), order.side(), order.amount(),
-                order.cryptoNetwork(), order.destAddress(), order.destNetwork(),
-                deadline == null ? null : Timestamp.from(deadline)).orElseThrow();
-        if (!fingerprint.equals(stored)) {
-            throw new InvalidOrderException("order_id_reused",
-                    "orderId " + order.orderId() + " was already used for an order with other terms");
-        }
-    }
-
-    /**
      * Records a message that could not be read as an order under its orderId, with its rejection reply. Returns
      * the record when the orderId is this message's (first sight, or a copy of the same bytes), empty when the
      * orderId belongs to another order: that order keeps its own single reply.
@@ -150,26 +128,52 @@ public class OrderRecords {
     }
 
     /**
-     * Claims the order for this consumer until the lease ends, and returns the claimed row. The outcome is
-     * CLAIMED, DONE (its reply is at the broker), or BUSY (leased by another delivery, perhaps one that
-     * crashed: the lease then runs out). The delivery that answers keeps the lease until its reply is sent, so
-     * a copy of the order can never send a second reply while the first is still on its way.
+     * Registers the order on first sight and claims it for this consumer until the lease ends, in one statement,
+     * and returns the claimed row. The outcome is CLAIMED, DONE (its reply is at the broker), or BUSY (leased by
+     * another delivery, perhaps one that crashed: the lease then runs out). The delivery that answers keeps the
+     * lease until its reply is sent, so a copy of the order can never send a second reply while the first is
+     * still on its way. The same orderId with other terms is refused: a reused id must never be mistaken for a
+     * redelivery. The deadline of the first copy stays.
      */
-    public Claimed claim(String orderId, String owner, long leaseMillis) {
+    public Claimed claim(OrderMessage order, Instant deadline, String owner, long leaseMillis) {
+        String fingerprint = order.fingerprint();
+        // a first sight is inserted already claimed; an order seen before is claimed by the update (it cannot
+        // see a row inserted by the same statement, so at most one of the two returns a row)
         List<OrderRecord> claimed = Jdbc.query(dataSource, """
-                UPDATE order_record SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
-                    deliveries = deliveries + 1, updated_at = now()
-                WHERE order_id = ? AND reply_sent_at IS NULL AND (lease_until IS NULL OR lease_until < now())
-                RETURNING *""", OrderRecords::map, owner, leaseMillis, orderId);
+                WITH registered AS (
+                    INSERT INTO order_record (order_id, payload_sha256, pool_id, side, amount, crypto_network,
+                        dest_address, dest_network, state, deadline_at, lease_owner, lease_until, deliveries)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, now() + (? * interval '1 millisecond'), 1)
+                    ON CONFLICT (order_id) DO NOTHING
+                    RETURNING *),
+                claimed AS (
+                    UPDATE order_record SET lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
+                        deliveries = deliveries + 1, updated_at = now()
+                    WHERE order_id = ? AND payload_sha256 = ? AND reply_sent_at IS NULL
+                      AND (lease_until IS NULL OR lease_until < now())
+                    RETURNING *)
+                SELECT * FROM registered UNION ALL SELECT * FROM claimed""", OrderRecords::map,
+                order.orderId(), fingerprint, order.poolId(), order.side(), order.amount(), order.cryptoNetwork(),
+                order.destAddress(), order.destNetwork(), deadline == null ? null : Timestamp.from(deadline), owner,
+                leaseMillis, owner, leaseMillis, order.orderId(), fingerprint);
         if (!claimed.isEmpty()) {
             return new Claimed(Claim.CLAIMED, claimed.get(0), 0);
         }
-        return Jdbc.queryOne(dataSource, """
-                SELECT reply_sent_at IS NOT NULL,
+        Seen seen = Jdbc.queryOne(dataSource, """
+                SELECT payload_sha256, reply_sent_at IS NOT NULL,
                     GREATEST(0, CEIL(EXTRACT(EPOCH FROM (lease_until - now())) * 1000))::BIGINT
                 FROM order_record WHERE order_id = ?""",
-                rs -> rs.getBoolean(1) ? new Claimed(Claim.DONE, null, 0) : new Claimed(Claim.BUSY, null, rs.getLong(2)),
-                orderId).orElseThrow(() -> new IllegalStateException("no order record " + orderId));
+                rs -> new Seen(rs.getString(1), rs.getBoolean(2), rs.getLong(3)), order.orderId())
+                .orElseThrow(() -> new IllegalStateException("no order record " + order.orderId()));
+        if (!fingerprint.equals(seen.fingerprint())) {
+            throw new InvalidOrderException("order_id_reused",
+                    "orderId " + order.orderId() + " was already used for an order with other terms");
+        }
+        return seen.replySent() ? new Claimed(Claim.DONE, null, 0) : new Claimed(Claim.BUSY, null, seen.leaseLeftMillis());
+    }
+
+    /** What an order seen before, and not claimed now, holds. */
+    private record Seen(String fingerprint, boolean replySent, long leaseLeftMillis) {
     }
 
     /**
@@ -192,8 +196,10 @@ public class OrderRecords {
     }
 
     /**
-     * Before each 0Pools call for the order, in one statement: extends the lease if this owner still holds it,
-     * counts the call and, before a transact, counts it for the held quote (committed before the call goes out). Empty when another delivery has taken the order over (nothing is written then).
+     * Before a 0Pools call for the order (OrderClaims.renew says which), in one statement: extends the lease if
+     * this owner still holds it, counts the call in pools_calls and, before a transact, counts it for the held
+     * quote (committed before the call goes out). Empty when another delivery has taken the order over (nothing
+     * is written then).
      */
     public Optional<OrderRecord> renewForCall(String orderId, String owner, long leaseMillis, boolean transact) {
         return Jdbc.queryOne(dataSource, """

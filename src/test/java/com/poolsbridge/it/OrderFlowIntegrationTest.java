@@ -165,10 +165,10 @@ class OrderFlowIntegrationTest {
         String id = Orders.newId("it-lease");
         String order = Orders.onRamp(id, "EUR-USDT", "330.00");
         OrderRecords records = bridge.context().getRegistry().lookupByNameAndType("orderRecords", OrderRecords.class);
-        records.register(new com.poolsbridge.order.OrderMessage(id, "EUR-USDT", "on_ramp", new BigDecimal("330.00"),
-                "tron", Orders.TRON_WALLET, null, null), null);
-        // a consumer claimed the order and died before committing anything else
-        assertThat(records.claim(id, "dead-consumer", 2_000).claim()).isEqualTo(OrderRecords.Claim.CLAIMED);
+        // a consumer registered and claimed the order and died before committing anything else
+        assertThat(records.claim(new com.poolsbridge.order.OrderMessage(id, "EUR-USDT", "on_ramp",
+                new BigDecimal("330.00"), "tron", Orders.TRON_WALLET, null, null), null, "dead-consumer", 2_000).claim())
+                .isEqualTo(OrderRecords.Claim.CLAIMED);
 
         jms.sendText("pools.orders", order);
 

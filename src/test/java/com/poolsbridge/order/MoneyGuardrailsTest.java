@@ -105,8 +105,8 @@ class MoneyGuardrailsTest {
                 List<Future<Boolean>> admitted = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
                     String id = Orders.newId("cap-race");
-                    records.register(new OrderValidator().parse(
-                            Orders.onRamp(id, "EUR-USDT", "100").getBytes(StandardCharsets.UTF_8)), null);
+                    records.claim(new OrderValidator().parse(
+                            Orders.onRamp(id, "EUR-USDT", "100").getBytes(StandardCharsets.UTF_8)), null, "test", 60_000);
                     OrderRecord order = records.get(id);
                     admitted.add(threads.submit(() -> {
                         start.await();
@@ -157,7 +157,7 @@ class MoneyGuardrailsTest {
         String id = Orders.newId("cap");
         OrderMessage message = new OrderValidator().parse(Orders.order(id, "EUR-USDC", "off_ramp", amount, "ethereum")
                 .getBytes(StandardCharsets.UTF_8));
-        records.register(message, null);
+        records.claim(message, null, "test", 60_000);
         return records.get(id);
     }
 }

@@ -434,8 +434,8 @@ class OrderRoutesTest {
     void orderLeasedByAnotherDeliveryIsRolledBackNotSkipped() {
         String orderId = Orders.newId("unit-lease");
         String order = Orders.onRamp(orderId, "EUR-USDT", "100.00");
-        records.register(new OrderValidator().parse(order.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null);
-        assertThat(records.claim(orderId, "crashed-consumer", 60_000).claim()).isEqualTo(OrderRecords.Claim.CLAIMED);
+        assertThat(records.claim(new OrderValidator().parse(order.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                null, "crashed-consumer", 60_000).claim()).isEqualTo(OrderRecords.Claim.CLAIMED);
 
         assertThatThrownBy(() -> template.sendBody("direct:orders", order))
                 .hasRootCauseInstanceOf(OrderBusyException.class);

@@ -1,0 +1,101 @@
+package com.poolsbridge.order;
+
+import java.nio.charset.StandardCharsets;
+
+import com.poolsbridge.infra.Database;
+import com.poolsbridge.infra.Jdbc;
+import com.poolsbridge.pools.PoolsRequest;
+import com.poolsbridge.support.Orders;
+import com.poolsbridge.support.TestInfrastructure;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The claim registers a first sight; a call right after the claim goes out on its lease, a transact never. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrderClaimsTest {
+
+    private final DefaultCamelContext context = new DefaultCamelContext();
+    private HikariDataSource dataSource;
+    private OrderRecords records;
+
+    @BeforeAll
+    void connect() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        dataSource = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 4);
+        records = new OrderRecords(dataSource);
+    }
+
+    @AfterAll
+    void close() {
+        dataSource.close();
+    }
+
+    @Test
+    void aCallRightAfterTheClaimUsesItsLeaseButATransactAndALaterCallRenewIt() {
+        OrderClaims claims = new OrderClaims(records, 60_000, 60_000);
+        Exchange exchange = claimed(claims, Orders.newId("claims-fresh"));
+        OrderRecord record = exchange.getProperty(OrderClaims.RECORD, OrderRecord.class);
+        assertThat(record.state()).isEqualTo(OrderState.RECEIVED);
+        stealLease(record.orderId());
+
+        // within the fresh window no statement runs, so the stolen lease is not seen yet
+        assertThat(claims.renew(record, exchange.getExchangeId(), lookup(record))).isSameAs(record);
+        assertThatThrownBy(() -> claims.renew(record, exchange.getExchangeId(), transact(record)))
+                .isInstanceOf(OrderBusyException.class);
+
+        OrderClaims noFreshWindow = new OrderClaims(records, 60_000, 0);
+        Exchange other = claimed(noFreshWindow, Orders.newId("claims-stale"));
+        OrderRecord otherRecord = other.getProperty(OrderClaims.RECORD, OrderRecord.class);
+        stealLease(otherRecord.orderId());
+        assertThatThrownBy(() -> noFreshWindow.renew(otherRecord, other.getExchangeId(), lookup(otherRecord)))
+                .isInstanceOf(OrderBusyException.class);
+    }
+
+    @Test
+    void theSameOrderIdWithOtherTermsIsRefusedAndACopyOfALeasedOrderIsBusy() {
+        OrderClaims claims = new OrderClaims(records, 60_000);
+        String id = Orders.newId("claims-reuse");
+        claimed(claims, id);
+
+        Exchange copy = exchange(id, "100.00");
+        assertThatThrownBy(() -> claims.add(copy, id)).isInstanceOf(OrderLeasedElsewhereException.class);
+        Exchange reused = exchange(id, "200.00");
+        assertThatThrownBy(() -> claims.add(reused, id)).isInstanceOf(InvalidOrderException.class)
+                .hasMessageContaining("already used");
+        assertThat(records.get(id).amount()).isEqualByComparingTo("100.00");
+    }
+
+    private Exchange claimed(OrderClaims claims, String orderId) {
+        Exchange exchange = exchange(orderId, "100.00");
+        assertThat(claims.add(exchange, orderId)).isTrue();
+        return exchange;
+    }
+
+    private Exchange exchange(String orderId, String amount) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setProperty(OrderClaims.ORDER, new OrderValidator().parse(
+                Orders.onRamp(orderId, "EUR-USDT", amount).getBytes(StandardCharsets.UTF_8)));
+        return exchange;
+    }
+
+    private void stealLease(String orderId) {
+        Jdbc.update(dataSource, "UPDATE order_record SET lease_owner = 'other-delivery' WHERE order_id = ?", orderId);
+    }
+
+    private static PoolsRequest lookup(OrderRecord record) {
+        return PoolsRequest.get("getTransactionByQuote", "/pools/transactions/" + record.orderId(), null);
+    }
+
+    private static PoolsRequest transact(OrderRecord record) {
+        return PoolsRequest.post("transact", "/pools/EUR-USDT/transact", "{}", "key-" + record.orderId());
+    }
+}
