@@ -10,22 +10,28 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.InterceptStrategy;
+import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 import org.slf4j.MDC;
 
 /**
- * Puts the business keys of the exchange into the logging context (MDC) before every step, beside Camel's own
- * camel.routeId / camel.exchangeId (camel.main.use-mdc-logging): orderId, transactId and requestId (the
- * X-Request-Id of the last 0Pools answer). They come from the exchange properties the routes already set
- * (order, orderRecord, settlementTrade, poolsRequestId), so no route changes for logging.
+ * Puts the keys of the exchange into the logging context (MDC) before every step: camel.routeId (the route the
+ * exchange is in) and camel.exchangeId, and the business keys orderId, transactId and requestId (the
+ * X-Request-Id of the last 0Pools answer). The business keys come from the exchange properties the routes
+ * already set (order, orderRecord, settlementTrade, poolsRequestId), so no route changes for logging. Camel's own
+ * MDC support (camel.main.use-mdc-logging) stays off: it writes and restores its keys around every step (3.4 % of
+ * the order consumers' CPU), where this writes a key only when it changes.
  */
 public final class LogContext implements InterceptStrategy {
 
     public static final String ORDER_ID = "orderId";
     public static final String TRANSACT_ID = "transactId";
     public static final String REQUEST_ID = "requestId";
+    public static final String ROUTE_ID = "camel.routeId";
+    public static final String EXCHANGE_ID = "camel.exchangeId";
 
     @Override
     public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
@@ -54,6 +60,10 @@ public final class LogContext implements InterceptStrategy {
         set(ORDER_ID, orderId);
         set(TRANSACT_ID, transactId);
         set(REQUEST_ID, exchange.getProperty("poolsRequestId", String.class));
+        UnitOfWork unitOfWork = exchange.getUnitOfWork();
+        Route route = unitOfWork == null ? null : unitOfWork.getRoute();
+        set(ROUTE_ID, route == null ? null : route.getRouteId());
+        set(EXCHANGE_ID, exchange.getExchangeId());
     }
 
     /** Clears the keys when an exchange ends, so the consumer thread's next lines carry no stale order. */
@@ -69,11 +79,13 @@ public final class LogContext implements InterceptStrategy {
                 MDC.remove(ORDER_ID);
                 MDC.remove(TRANSACT_ID);
                 MDC.remove(REQUEST_ID);
+                MDC.remove(ROUTE_ID);
+                MDC.remove(EXCHANGE_ID);
             }
         }
     }
 
-    /** Writes only a change: this runs before every step, and most steps change none of the three keys. */
+    /** Writes only a change: this runs before every step, and most steps change none of the keys. */
     private static void set(String key, String value) {
         String wanted = value == null || value.isEmpty() ? null : value;
         if (Objects.equals(MDC.get(key), wanted)) {
