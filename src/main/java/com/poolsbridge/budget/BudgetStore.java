@@ -1,7 +1,5 @@
 package com.poolsbridge.budget;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,25 +12,17 @@ import com.poolsbridge.infra.Jdbc;
 import com.poolsbridge.pools.CallClass;
 
 /**
- * The partner budget's tables (V6__partner_budget.sql): one short transaction per permit. It locks the budget's
- * tier rows and counts per tier the permits in its window (in the database: one row per tier comes back) in one
- * round trip, with the insert of a new permit (and the held one of a quote) after the count; it decides in
- * {@link #decide} and commits a grant or rolls a refusal back: two round trips per new permit. A held permit is
- * usually used in one statement without the lock ({@link #sendHeld}). Permits out of every window are deleted
+ * The partner budget's tables (V6__partner_budget.sql): one short transaction, and one round trip, per attempt
+ * at a permit. It locks the budget's tier rows, and one statement counts per tier the permits in its window (in
+ * the database), decides, and writes the permit when every tier allows it (a new one, and the one held for a
+ * quote's transact; or the held one, sent); a refusal writes nothing and says when to ask again. A held permit
+ * is usually used in one statement without the lock ({@link #sendHeld}). Permits out of every window are deleted
  * once every {@value #CLEANUP_EVERY} grants.
  */
 public class BudgetStore {
 
     /** A permit row still counting: sent at {@code sentAt}, or held (sentAt null) until {@code heldUntil}. */
     record Live(long id, Instant sentAt, Instant heldUntil) {
-    }
-
-    /**
-     * A tier row (its 429 pause and the server's last word on it) with the permits counting against it: how many
-     * are in its window, when the first of them leaves it, and how many were sent since the server's last word.
-     */
-    record TierState(String tier, Instant pausedUntil, Integer serverRemaining, Instant serverSeenAt,
-                     Instant serverResetAt, int inWindow, Instant firstFreed, int sentSinceServerView) {
     }
 
     /** What one attempt got: granted (permit id, held id) or the time worth asking again. */
@@ -70,27 +60,6 @@ public class BudgetStore {
         if (heldId != null && sendHeld(now, heldId)) {
             return new Grant(true, heldId, now, null, null, null);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Grant grant = take(c, now, callClass, share, heldId);
-                // a refusal undoes the permit rows inserted beside the count
-                if (grant.granted()) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-                return grant;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("partner budget: permit transaction failed", e);
-        }
-    }
-
-    private Grant take(Connection c, Instant now, CallClass callClass, double share, Long heldId) throws SQLException {
         int needed = 1 + callClass.heldFollowUps();
         List<Object> params = new ArrayList<>(List.of(settings.name()));
         StringBuilder windows = new StringBuilder();
@@ -100,80 +69,80 @@ public class BudgetStore {
         }
         Timestamp at = Timestamp.from(now);
         Instant since = now.minusMillis(settings.longestWindowMs() + settings.marginMs());
-        params.addAll(List.of(heldId == null ? -1L : heldId, settings.name(), at, at, at, Timestamp.from(since), settings.name()));
-        // the tier rows' lock, then one row per tier counted in the database (the permits of a long window never
-        // cross the wire), in one round trip. Counts and minimums come from the (budget, sent_at) index range of
-        // each window; the held permits are counted once for every tier. A tier far from its limit is not counted:
-        // the table holds at most max(id) - min(id) + 1 permits (two ends of the primary key), and while that
-        // leaves room for this call, it stands in for the count, so a wide budget's grant does not grow with it.
-        String countSql = "WITH w (tier, window_ms, room) AS (VALUES " + windows + "), "
-                + """
-                held AS (SELECT count(*) AS n, min(held_until) AS first_lapse, bool_or(id = ?::bigint) AS ours
-                         FROM partner_budget_permit WHERE budget = ? AND sent_at IS NULL AND held_until > ?),
-                bound AS (SELECT COALESCE(max(id) - min(id) + 1, 0) AS n FROM partner_budget_permit)
-                SELECT t.tier, t.paused_until, t.server_remaining, t.server_seen_at, t.server_reset_at,
-                       CASE WHEN bound.n <= w.room THEN bound.n ELSE held.n + (SELECT count(*) FROM partner_budget_permit p
-                           WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond') END,
-                       CASE WHEN bound.n <= w.room THEN NULL ELSE LEAST((SELECT min(p.sent_at) FROM partner_budget_permit p
-                           WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond')
-                           + w.window_ms * INTERVAL '1 millisecond', held.first_lapse) END,
-                       held.n + CASE WHEN t.server_seen_at IS NULL THEN 0 ELSE (SELECT count(*) FROM partner_budget_permit p
-                           WHERE p.budget = t.budget AND p.sent_at > GREATEST(t.server_seen_at, ?::timestamptz)) END,
-                       COALESCE(held.ours, false)
-                FROM partner_budget_tier t JOIN w ON w.tier = t.tier CROSS JOIN held CROSS JOIN bound
-                WHERE t.budget = ?""";
-        Jdbc.Row<Object[]> tierRow = rs -> new Object[] {new TierState(rs.getString(1), instant(rs.getTimestamp(2)),
-                        (Integer) rs.getObject(3), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)),
-                        rs.getInt(6), instant(rs.getTimestamp(7)), rs.getInt(8)), rs.getBoolean(9)};
-        // a fresh permit's rows are inserted in the same round trip, after the count (so it does not see them);
-        // a refusal rolls them back. A call with a held permit decides first: it may use that one instead.
         Instant heldUntil = now.plusMillis(settings.holdMs());
-        String insertSql = "INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until) VALUES (?, ?, ?, NULL)"
-                + (callClass.heldFollowUps() > 0 ? ", (?, ?, NULL, ?)" : "") + " RETURNING id, sent_at IS NULL";
-        List<Object> insertArgs = new ArrayList<>(List.of(settings.name(), callClass.name(), at));
-        if (callClass.heldFollowUps() > 0) {
-            insertArgs.addAll(List.of(settings.name(), callClass.name(), Timestamp.from(heldUntil)));
+        long held = heldId == null ? -1L : heldId;
+        params.addAll(List.of(held, settings.name(), at, at, at, Timestamp.from(since), settings.name(),
+                at, at, needed, at, settings.tiers().size(), at, held,
+                settings.name(), callClass.name(), at, Timestamp.from(heldUntil), callClass.heldFollowUps() > 0));
+        // After the tier rows' lock (its own statement first, so this one sees what the lock's last holder
+        // committed), one statement counts, decides and writes, and the round trip's transaction commits it:
+        // - per tier, the permits in its window (in the database: one row per tier; the held permits count once
+        //   for every tier), from the (budget, sent_at) index range of the window. A tier far from its limit is
+        //   not counted: the table holds at most max(id) - min(id) + 1 permits (two ends of the primary key), and
+        //   while that leaves room for this call it stands in for the count, so a wide budget's grant does not
+        //   grow with it;
+        // - per tier, when it allows this call again, or null when it allows it now: a 429 pause and the server's
+        //   remaining count bind every call (a held one too, which needs no room of its own); the sliding window,
+        //   scaled by the class's share, binds a new permit only;
+        // - when every tier allows it: the held permit is sent, or a new one inserted (with the one held for its
+        //   transact, for a quote). The count does not see rows this statement writes.
+        String sql = "WITH w (tier, window_ms, room) AS (VALUES " + windows + "), "
+                + """
+                held AS (SELECT count(*) AS n, min(held_until) AS first_lapse, COALESCE(bool_or(id = ?::bigint), false) AS ours
+                         FROM partner_budget_permit WHERE budget = ? AND sent_at IS NULL AND held_until > ?),
+                bound AS (SELECT COALESCE(max(id) - min(id) + 1, 0) AS n FROM partner_budget_permit),
+                tiers AS (
+                    SELECT t.paused_until, t.server_remaining, t.server_reset_at, held.ours, w.room,
+                           CASE WHEN bound.n <= w.room THEN bound.n ELSE held.n + (SELECT count(*) FROM partner_budget_permit p
+                               WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond') END AS in_window,
+                           CASE WHEN bound.n <= w.room THEN NULL ELSE LEAST((SELECT min(p.sent_at) FROM partner_budget_permit p
+                               WHERE p.budget = t.budget AND p.sent_at > ?::timestamptz - w.window_ms * INTERVAL '1 millisecond')
+                               + w.window_ms * INTERVAL '1 millisecond', held.first_lapse) END AS first_freed,
+                           held.n + CASE WHEN t.server_seen_at IS NULL THEN 0 ELSE (SELECT count(*) FROM partner_budget_permit p
+                               WHERE p.budget = t.budget AND p.sent_at > GREATEST(t.server_seen_at, ?::timestamptz)) END AS sent_since_view
+                    FROM partner_budget_tier t JOIN w ON w.tier = t.tier CROSS JOIN held CROSS JOIN bound
+                    WHERE t.budget = ?),
+                verdicts AS (
+                    SELECT ours, GREATEST(
+                        CASE WHEN paused_until > ?::timestamptz THEN paused_until END,
+                        CASE WHEN server_remaining IS NOT NULL AND server_reset_at > ?::timestamptz
+                                  AND sent_since_view + CASE WHEN ours THEN 0 ELSE ?::integer END > server_remaining
+                             THEN server_reset_at END,
+                        CASE WHEN NOT ours AND in_window > room THEN COALESCE(first_freed, ?::timestamptz) END) AS retry_at
+                    FROM tiers),
+                verdict AS (SELECT max(retry_at) AS retry_at, count(*) AS tiers, COALESCE(bool_or(ours), false) AS use_held,
+                                   count(*) = ?::integer AND bool_and(retry_at IS NULL) AS ok
+                            FROM verdicts),
+                sent AS (UPDATE partner_budget_permit SET sent_at = ?, held_until = NULL
+                         WHERE id = ?::bigint AND (SELECT ok AND use_held FROM verdict) RETURNING id),
+                fresh AS (INSERT INTO partner_budget_permit (budget, call_class, sent_at, held_until)
+                          SELECT ?, ?, v.sent_at, v.held_until
+                          FROM (VALUES (?::timestamptz, NULL::timestamptz), (NULL, ?::timestamptz)) v (sent_at, held_until)
+                          WHERE (SELECT ok AND NOT use_held FROM verdict) AND (v.sent_at IS NOT NULL OR ?::boolean)
+                          RETURNING id, sent_at IS NULL AS holds)
+                SELECT verdict.retry_at, verdict.tiers, (SELECT id FROM sent),
+                       (SELECT id FROM fresh WHERE NOT holds), (SELECT id FROM fresh WHERE holds)
+                FROM verdict""";
+        Outcome outcome = Jdbc.queryAfterLock(dataSource, LOCK_TIERS, sql, rs -> new Outcome(instant(rs.getTimestamp(1)),
+                rs.getInt(2), (Long) rs.getObject(3), (Long) rs.getObject(4), (Long) rs.getObject(5)), params.toArray()).get(0);
+        if (outcome.tiers() != settings.tiers().size()) {
+            throw new IllegalStateException("partner budget: " + outcome.tiers() + " tier rows of " + settings.tiers().size());
         }
-        Jdbc.Row<long[]> idRow = rs -> new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0};
-        List<Object[]> rows;
-        List<long[]> inserted = null;
-        if (heldId == null) {
-            params.addAll(insertArgs);
-            Jdbc.Both<Object[], long[]> both = Jdbc.queryAfterLock(c, LOCK_TIERS, countSql, tierRow, insertSql, idRow,
-                    params.toArray());
-            rows = both.first();
-            inserted = both.then();
-        } else {
-            rows = Jdbc.queryAfterLock(c, LOCK_TIERS, countSql, tierRow, params.toArray());
+        if (outcome.sentHeldId() != null) {
+            return new Grant(true, outcome.sentHeldId(), now, null, null, null);
         }
-        List<TierState> tiers = rows.stream().map(r -> (TierState) r[0]).toList();
-        boolean useHeld = heldId != null && rows.stream().anyMatch(r -> (Boolean) r[1]);
-        Instant retryAt = decide(settings, tiers, now, useHeld ? 0 : needed, share, useHeld);
-        if (retryAt != null) {
-            return Grant.refused(retryAt);
+        if (outcome.permitId() == null) {
+            return Grant.refused(outcome.retryAt() == null ? now : outcome.retryAt());
         }
-        if (useHeld) {
-            Jdbc.update(c, "UPDATE partner_budget_permit SET sent_at = ?, held_until = NULL WHERE id = ?",
-                    Timestamp.from(now), heldId);
-            return new Grant(true, heldId, now, null, null, null);
+        if (outcome.permitId() % CLEANUP_EVERY == 0) {
+            Jdbc.update(dataSource, "DELETE FROM partner_budget_permit WHERE budget = ? AND (sent_at <= ? OR (sent_at IS NULL AND held_until <= ?))",
+                    settings.name(), Timestamp.from(since), at);
         }
-        if (inserted == null) {
-            inserted = Jdbc.query(c, insertSql, idRow, insertArgs.toArray());
-        }
-        Long permitId = null;
-        Long held = null;
-        for (long[] row : inserted) {
-            if (row[1] == 1) {
-                held = row[0];
-            } else {
-                permitId = row[0];
-            }
-        }
-        if (permitId % CLEANUP_EVERY == 0) {
-            Jdbc.update(c, "DELETE FROM partner_budget_permit WHERE budget = ? AND (sent_at <= ? OR (sent_at IS NULL AND held_until <= ?))",
-                    settings.name(), Timestamp.from(since), Timestamp.from(now));
-        }
-        return new Grant(true, permitId, now, held, held == null ? null : heldUntil, null);
+        return new Grant(true, outcome.permitId(), now, outcome.heldId(), outcome.heldId() == null ? null : heldUntil, null);
+    }
+
+    /** What one statement of {@link #take} decided: the permit sent or inserted (and held), or when to ask again. */
+    private record Outcome(Instant retryAt, int tiers, Long sentHeldId, Long permitId, Long heldId) {
     }
 
     /**
@@ -189,37 +158,6 @@ public class BudgetStore {
                   AND NOT EXISTS (SELECT 1 FROM partner_budget_tier WHERE budget = ?
                                   AND (paused_until > ? OR (server_remaining IS NOT NULL AND server_reset_at > ?)))""",
                 at, heldId, settings.name(), at, settings.name(), at, at) == 1;
-    }
-
-    /**
-     * Null when {@code needed} more permits fit every tier (a held permit being used needs none), else the time
-     * worth asking again. The 429 pause and the server's remaining count bind every call, a held one too; the
-     * local sliding windows (scaled by the class's share) bind new permits only.
-     */
-    static Instant decide(BudgetSettings settings, List<TierState> states, Instant now, int needed, double share,
-                          boolean useHeld) {
-        Instant retryAt = null;
-        for (Tier tier : settings.tiers()) {
-            TierState state = states.stream().filter(s -> s.tier().equals(tier.name())).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("partner budget: no row for tier " + tier.name()));
-            if (state.pausedUntil() != null && state.pausedUntil().isAfter(now)) {
-                retryAt = later(retryAt, state.pausedUntil());
-            }
-            if (state.serverRemaining() != null && state.serverResetAt() != null && state.serverResetAt().isAfter(now)) {
-                // calls sent after the one the server answered may not have reached its count yet
-                if (state.sentSinceServerView() + needed > state.serverRemaining()) {
-                    retryAt = later(retryAt, state.serverResetAt());
-                }
-            }
-            if (useHeld) {
-                continue;
-            }
-            if (state.inWindow() + needed > allowed(tier, share)) {
-                // the earliest moment the window holds one permit less
-                retryAt = later(retryAt, state.firstFreed() == null ? now : state.firstFreed());
-            }
-        }
-        return retryAt;
     }
 
     /** The call of permit {@code id} went out at {@code sentAt}, later than its grant. */
@@ -261,10 +199,6 @@ public class BudgetStore {
     /** The permits a class with {@code share} of the tier may have in its window. */
     private static int allowed(Tier tier, double share) {
         return share >= 1.0 ? tier.limit() : Math.max(1, (int) Math.floor(tier.limit() * share));
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a == null || b.isAfter(a) ? b : a;
     }
 
     private static Instant instant(Timestamp t) {

@@ -89,24 +89,6 @@ public final class Jdbc {
         }
     }
 
-    /** The rows of two statements run one after the other. */
-    public record Both<T, U>(List<T> first, List<U> then) {
-    }
-
-    /**
-     * As {@link #queryAfterLock(Connection, String, String, Row, Object...)}, with one more statement after the
-     * query in the same round trip (it sees what the query saw, and its own work); the rows of both come back.
-     */
-    public static <T, U> Both<T, U> queryAfterLock(Connection connection, String lockSql, String sql, Row<T> row,
-                                                   String thenSql, Row<U> thenRow, Object... args) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(lockSql + ";\n" + sql + ";\n" + thenSql)) {
-            bind(ps, args);
-            ps.execute();
-            List<T> first = nextRows(ps, sql, row);
-            return new Both<>(first, nextRows(ps, thenSql, thenRow));
-        }
-    }
-
     private static <T> List<T> nextRows(PreparedStatement ps, String sql, Row<T> row) throws SQLException {
         if (!ps.getMoreResults()) {
             throw new SQLException("no result after the lock: " + firstLine(sql));

@@ -57,14 +57,20 @@ public final class CountingJdbcDriver implements Driver {
             return null;
         }
         Connection real = DriverManager.getConnection("jdbc:" + url.substring(PREFIX.length()), info);
-        return proxy(Connection.class, real, (method, args, result) -> result instanceof Statement statement
-                ? proxy(interfaceOf(statement), statement, (m, a, r) -> {
-                    if (m.getName().startsWith("execute")) {
-                        EXECUTIONS.add(new Execution(Thread.currentThread(),
-                                a != null && a.length > 0 && a[0] instanceof String sql ? sql : sqlOf(args)));
-                    }
-                    return r;
-                }) : result);
+        return proxy(Connection.class, real, (method, args, result) -> {
+            // an explicit commit or rollback is a round trip of its own
+            if (method.getName().equals("commit") || method.getName().equals("rollback")) {
+                EXECUTIONS.add(new Execution(Thread.currentThread(), method.getName().toUpperCase(java.util.Locale.ROOT)));
+            }
+            return result instanceof Statement statement
+                    ? proxy(interfaceOf(statement), statement, (m, a, r) -> {
+                        if (m.getName().startsWith("execute")) {
+                            EXECUTIONS.add(new Execution(Thread.currentThread(),
+                                    a != null && a.length > 0 && a[0] instanceof String sql ? sql : sqlOf(args)));
+                        }
+                        return r;
+                    }) : result;
+        });
     }
 
     private static String sqlOf(Object[] prepareArgs) {
