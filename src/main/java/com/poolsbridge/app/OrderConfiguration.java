@@ -18,6 +18,7 @@ import com.poolsbridge.order.OrderRecords;
 import com.poolsbridge.order.OrderRequests;
 import com.poolsbridge.order.OrderValidator;
 import com.poolsbridge.order.QuotePolicy;
+import com.poolsbridge.order.ReplyMarks;
 import com.poolsbridge.pools.PoolCapabilities;
 import com.poolsbridge.pools.PoolsResponses;
 import org.apache.camel.BindToRegistry;
@@ -41,6 +42,13 @@ public final class OrderConfiguration implements CamelConfiguration {
     @BindToRegistry("orderClaims")
     public OrderClaims orderClaims(OrderRecords records, @PropertyInject("orders.lease-ms") long leaseMs) {
         return new OrderClaims(records, leaseMs);
+    }
+
+    /** Started and stopped by the context as a service (configure): it writes the last marks after the routes stop. */
+    @BindToRegistry("replyMarks")
+    public ReplyMarks replyMarks(CamelContext context, OrderRecords records,
+                                 @PropertyInject("orders.reply-marks-linger-ms") long lingerMs) {
+        return new ReplyMarks(context, records, lingerMs);
     }
 
     @BindToRegistry("orderDeadlines")
@@ -111,5 +119,10 @@ public final class OrderConfiguration implements CamelConfiguration {
     public PoolsResponses poolsResponses(@PropertyInject("retry.rate-limited.max-wait-ms") long maxWaitMs,
                                          @PropertyInject("retry.rate-limited.jitter-ms") long jitterMs) {
         return new PoolsResponses(maxWaitMs, jitterMs);
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        context.addService(context.getRegistry().lookupByNameAndType("replyMarks", ReplyMarks.class), true, true);
     }
 }

@@ -13,9 +13,14 @@ public final class JmsTransactions {
     private JmsTransactions() {
     }
 
+    /** Whether the current thread works in a JMS transaction (an order consumer), whose commit is still to come. */
+    public static boolean active() {
+        return TransactionSynchronizationManager.isSynchronizationActive();
+    }
+
     /** Runs {@code work} once the current transaction commits; at once when there is none (a direct call). */
     public static void afterCommit(Runnable work) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!active()) {
             work.run();
             return;
         }

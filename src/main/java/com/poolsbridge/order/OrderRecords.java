@@ -9,7 +9,6 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import com.poolsbridge.infra.JmsTransactions;
 import com.poolsbridge.infra.Jdbc;
 
 /**
@@ -177,17 +176,17 @@ public class OrderRecords {
     }
 
     /**
-     * The reply was sent in this delivery's JMS transaction: once that commits (the reply is at the broker and
-     * the order message acknowledged, atomically), copies of the order are plain duplicates. Written after the
-     * commit, never before: a crash in between leaves the stored reply to be sent again (the broker drops the
-     * copy by its duplicate id), never an answered-looking order whose reply was rolled back. The same
-     * statement ends the lease (OrderClaims.confirm leaves it to this one).
+     * The replies of these orders were sent and their JMS transactions committed (ReplyMarks): copies of the
+     * orders are plain duplicates from now on. Written after the commit, never before: a crash in between leaves
+     * the stored reply to be sent again (the broker drops the copy by its duplicate id), never an
+     * answered-looking order whose reply was rolled back. The same statement ends the leases (OrderClaims.confirm
+     * leaves that to this one).
      */
-    public void replySentOnCommit(String orderId) {
-        JmsTransactions.afterCommit(() -> update("""
+    public void markRepliesSent(List<String> orderIds) {
+        update("""
                 UPDATE order_record SET reply_sent_at = COALESCE(reply_sent_at, now()), lease_owner = NULL,
                     lease_until = NULL, updated_at = now()
-                WHERE order_id = ?""", orderId));
+                WHERE order_id = ANY (?)""", (Object) orderIds.toArray(String[]::new));
     }
 
     /** The database answers (the order circuit breaker's half-open check). */
