@@ -39,10 +39,12 @@ public class PartnerBudget {
     }
 
     /**
-     * One attempt at a permit for {@code request}. {@code held} is the permit the exchange holds from its quote
-     * (used first by an order call); {@code previous} is this call's last refusal, if any (its waiting time).
+     * One attempt at a permit for {@code request}. {@code last} is the permit of the exchange's last call, whose
+     * {@link Permit#held()} (a quote's, for its transact) an order call uses first; {@code previous} is this
+     * call's last refusal, if any (its waiting time).
      */
-    public Permit acquire(PoolsRequest request, Permit.Held held, Permit previous) {
+    public Permit acquire(PoolsRequest request, Permit last, Permit previous) {
+        Permit.Held held = last == null ? null : last.held();
         Instant now = now();
         CallClass callClass = request.callClass();
         Instant waitingSince = previous != null && !previous.granted() && previous.request() == request

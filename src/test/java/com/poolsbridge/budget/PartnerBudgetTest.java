@@ -120,10 +120,10 @@ class PartnerBudgetTest {
         assertThat(grants(budget, CallClass.ORDER, 1)).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(5));
-        Permit transact = budget.acquire(request(CallClass.ORDER), quote.held(), null);
+        Permit transact = budget.acquire(request(CallClass.ORDER), quote, null);
         assertThat(transact.granted()).as("the held permit, even with the tier full").isTrue();
         assertThat(transact.held()).isNull();
-        assertThat(budget.acquire(request(CallClass.ORDER), quote.held(), null).granted()).as("used once").isFalse();
+        assertThat(budget.acquire(request(CallClass.ORDER), quote, null).granted()).as("used once").isFalse();
     }
 
     @Test
@@ -132,9 +132,9 @@ class PartnerBudgetTest {
         Permit quote = budget.acquire(request(CallClass.ORDER_QUOTE), null, null);
         budget.observe(quote, 429, Map.of("Retry-After-short", "2"));
 
-        assertThat(budget.acquire(request(CallClass.ORDER), quote.held(), null).granted()).isFalse();
+        assertThat(budget.acquire(request(CallClass.ORDER), quote, null).granted()).isFalse();
         clock.advance(Duration.ofMillis(2_001));
-        Permit transact = budget.acquire(request(CallClass.ORDER), quote.held(), null);
+        Permit transact = budget.acquire(request(CallClass.ORDER), quote, null);
         assertThat(transact.granted()).isTrue();
         assertThat(transact.id()).as("the held permit itself").isEqualTo(quote.held().id());
     }
@@ -146,7 +146,7 @@ class PartnerBudgetTest {
         assertThat(quote.granted()).isTrue();
         assertThat(budget.acquire(request(CallClass.ORDER), null, null).granted()).isFalse();
         clock.advance(Duration.ofMillis(15_001));
-        Permit late = budget.acquire(request(CallClass.ORDER), quote.held(), null);
+        Permit late = budget.acquire(request(CallClass.ORDER), quote, null);
         assertThat(late.granted()).as("the hold lapsed and freed its place").isTrue();
         assertThat(grants(budget, CallClass.ORDER, 1)).isZero();
     }
