@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import com.poolsbridge.infra.Database;
 import com.poolsbridge.pools.CallClass;
 import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.support.LogCapture;
@@ -42,8 +41,8 @@ class PartnerBudgetTest {
     @BeforeAll
     void connect() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        poolA = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 8);
-        poolB = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 8);
+        poolA = infra.connect(8);
+        poolB = infra.connect(8);
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import com.poolsbridge.infra.Database;
 import com.poolsbridge.support.Orders;
 import com.poolsbridge.support.ScriptedPools;
 import com.poolsbridge.support.TestInfrastructure;
@@ -37,7 +36,7 @@ class MoneyGuardrailsTest {
     @BeforeAll
     void connect() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        dataSource = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 12);
+        dataSource = infra.connect(12);
         records = new OrderRecords(dataSource);
     }
 

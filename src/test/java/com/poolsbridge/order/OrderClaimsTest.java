@@ -1,8 +1,5 @@
 package com.poolsbridge.order;
 
-import java.nio.charset.StandardCharsets;
-
-import com.poolsbridge.infra.Database;
 import com.poolsbridge.infra.Jdbc;
 import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.support.Orders;
@@ -29,8 +26,7 @@ class OrderClaimsTest {
 
     @BeforeAll
     void connect() throws Exception {
-        TestInfrastructure infra = TestInfrastructure.get();
-        dataSource = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 4);
+        dataSource = TestInfrastructure.get().connect(4);
         records = new OrderRecords(dataSource);
     }
 
@@ -82,8 +78,7 @@ class OrderClaimsTest {
 
     private Exchange exchange(String orderId, String amount) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(OrderClaims.ORDER, new OrderValidator().parse(
-                Orders.onRamp(orderId, "EUR-USDT", amount).getBytes(StandardCharsets.UTF_8)));
+        exchange.setProperty(OrderClaims.ORDER, Orders.parsedOnRamp(orderId, "EUR-USDT", amount));
         return exchange;
     }
 

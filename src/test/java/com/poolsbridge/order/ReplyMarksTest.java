@@ -1,10 +1,8 @@
 package com.poolsbridge.order;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import com.poolsbridge.infra.Database;
 import com.poolsbridge.support.Orders;
 import com.poolsbridge.support.TestInfrastructure;
 import com.zaxxer.hikari.HikariDataSource;
@@ -29,8 +27,7 @@ class ReplyMarksTest {
 
     @BeforeAll
     void connect() throws Exception {
-        TestInfrastructure infra = TestInfrastructure.get();
-        dataSource = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 4);
+        dataSource = TestInfrastructure.get().connect(4);
         records = new OrderRecords(dataSource);
         context.start();
     }
@@ -97,8 +94,7 @@ class ReplyMarksTest {
 
     private String claimed(String prefix) {
         String id = Orders.newId(prefix);
-        records.claim(new OrderValidator().parse(Orders.onRamp(id, "EUR-USDT", "100.00").getBytes(StandardCharsets.UTF_8)),
-                null, "test", 60_000);
+        records.claim(Orders.parsedOnRamp(id, "EUR-USDT", "100.00"), null, "test", 60_000);
         return id;
     }
 }

@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
-import com.poolsbridge.infra.Database;
 import com.poolsbridge.support.TestInfrastructure;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +37,7 @@ class ReconciliationReportTest {
     @BeforeAll
     void seed() throws Exception {
         TestInfrastructure infra = TestInfrastructure.get();
-        ds = Database.connect(infra.database().jdbcUrl(), infra.database().user(), TestInfrastructure.DB_PASSWORD, 2);
+        ds = infra.connect(2);
         Instant noon = DAY.atTime(12, 0).toInstant(ZoneOffset.UTC);
         order("o1", "RESERVED", "reserved", noon);
         order("o2", "RESERVED", "reserved", noon);

@@ -1,6 +1,10 @@
 package com.poolsbridge.support;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+
+import com.poolsbridge.order.OrderMessage;
+import com.poolsbridge.order.OrderValidator;
 
 /** Order messages for tests. */
 public final class Orders {
@@ -19,6 +23,11 @@ public final class Orders {
         return """
                 {"orderId":"%s","poolId":"%s","side":"on_ramp","amount":"%s","cryptoNetwork":"tron","destAddress":"%s"}"""
                 .formatted(orderId, poolId, amount, TRON_WALLET);
+    }
+
+    /** {@link #onRamp} as order-intake parses it. */
+    public static OrderMessage parsedOnRamp(String orderId, String poolId, String amount) {
+        return new OrderValidator().parse(onRamp(orderId, poolId, amount).getBytes(StandardCharsets.UTF_8));
     }
 
     public static String order(String orderId, String poolId, String side, String amount, String network) {

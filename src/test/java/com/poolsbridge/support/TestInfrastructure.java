@@ -55,6 +55,11 @@ public final class TestInfrastructure {
         return database;
     }
 
+    /** A pool of its own on the shared test database, for a store tested as a plain bean. */
+    public com.zaxxer.hikari.HikariDataSource connect(int poolSize) {
+        return com.poolsbridge.infra.Database.connect(database.jdbcUrl(), database.user(), DB_PASSWORD, poolSize);
+    }
+
     public EmbeddedBroker broker() {
         return broker;
     }
