@@ -1,5 +1,7 @@
 package com.poolsbridge.pools;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
 
 /**
@@ -23,6 +25,21 @@ public record PoolsRequest(String operation, HttpMethods method, String path, St
 
     public static PoolsRequest post(String operation, String path, String body, String idempotencyKey) {
         return new PoolsRequest(operation, HttpMethods.POST, path, null, body, idempotencyKey, CallClass.CAPABILITIES_REFRESH);
+    }
+
+    /**
+     * Puts {@code request} on {@code message} as camel-http sends it: the body, CamelHttpMethod, CamelHttpPath,
+     * CamelHttpQuery, Accept and Content-Type application/json (camel-http sends a Content-Type with a body only,
+     * not on a GET) and, on a write that has one, Idempotency-Key. A header without a value is not sent.
+     */
+    public static void write(PoolsRequest request, Message message) {
+        message.setBody(request.body);
+        message.setHeader(Exchange.HTTP_METHOD, request.method);
+        message.setHeader(Exchange.HTTP_PATH, request.path);
+        message.setHeader(Exchange.HTTP_QUERY, request.query);
+        message.setHeader("Accept", "application/json");
+        message.setHeader("Content-Type", "application/json");
+        message.setHeader("Idempotency-Key", request.idempotencyKey);
     }
 
     /** The same call, budgeted as {@code callClass}. */
