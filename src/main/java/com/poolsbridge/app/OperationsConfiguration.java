@@ -9,10 +9,13 @@ import javax.sql.DataSource;
 import com.poolsbridge.ops.BusinessMetrics;
 import com.poolsbridge.ops.CallMetrics;
 import com.poolsbridge.ops.DeadLetterQueues;
+import com.poolsbridge.ops.IntakeRouteMetrics;
 import com.poolsbridge.ops.LogContext;
 import com.poolsbridge.ops.MeterBinding;
 import com.poolsbridge.ops.ReadinessCheck;
 import com.poolsbridge.ops.ReadinessChecks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -29,6 +32,9 @@ public final class OperationsConfiguration implements CamelConfiguration {
 
     @PropertyInject("health.timeout-ms")
     private long healthTimeoutMs;
+
+    @PropertyInject(value = "camel.metrics.enabled", defaultValue = "false")
+    private boolean metricsEnabled;
 
     public OperationsConfiguration(BridgeSettings settings) {
         this.settings = settings;
@@ -66,6 +72,17 @@ public final class OperationsConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(calls);
         context.getCamelContextExtension().addInterceptStrategy(new LogContext());
         context.getManagementStrategy().addEventNotifier(new LogContext.Cleanup());
+        if (metricsEnabled) {
+            // the registry camel-micrometer-prometheus serves (it takes one bound under this name), so the route
+            // metrics of the routes that take work in can be registered here (camel.metrics.enable-route-policy is off)
+            PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType("metricsRegistry",
+                    PrometheusMeterRegistry.class);
+            if (registry == null) {
+                registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                context.getRegistry().bind("metricsRegistry", registry);
+            }
+            context.addRoutePolicyFactory(new IntakeRouteMetrics(registry));
+        }
         context.addStartupListener(new MeterBinding(
                 context.getRegistry().lookupByNameAndType("businessMetrics", BusinessMetrics.class), calls,
                 context.getRegistry().lookupByNameAndType("dataSource", DataSource.class)));

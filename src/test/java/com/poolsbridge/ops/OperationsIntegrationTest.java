@@ -176,6 +176,14 @@ class OperationsIntegrationTest {
                     .anyMatch(k -> k.startsWith("hikaricp_connections"))
                     .anyMatch(k -> k.startsWith("httpcomponents_httpclient_pool_total_max"))
                     .anyMatch(k -> k.startsWith("camel_exchanges_total"));
+            // Camel's route metrics for the routes that take work in, none for the direct: routes they call
+            assertThat(m.entrySet().stream().filter(e -> e.getKey().startsWith("camel_exchanges_total{")
+                    && e.getKey().contains("routeId=\"order-intake\"")).mapToDouble(Map.Entry::getValue).sum())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(m.keySet().stream().filter(k -> k.startsWith("camel_exchanges_total{")))
+                    .anyMatch(k -> k.contains("routeId=\"settlement-poller\""))
+                    .noneMatch(k -> k.contains("routeId=\"pools-api\"") || k.contains("routeId=\"order-quote\""))
+                    .allMatch(k -> k.contains("routeId="));
         });
     }
 
