@@ -15,6 +15,22 @@ import com.poolsbridge.pools.PoolsRequest;
 public record Permit(PoolsRequest request, boolean granted, long waitMillis, Instant waitingSince, boolean starved,
                      long id, Instant sentAt, Held held) {
 
+    /**
+     * Short, without the request's body: Camel's simple language builds this string every time a comparison with
+     * the permit is false ({@code ${exchangeProperty.poolsPermit} == null} in pools-api, twice per order).
+     */
+    @Override
+    public String toString() {
+        return "Permit[" + id + (granted ? ", granted" : ", wait " + waitMillis + " ms") + ", "
+                + (request == null ? null : request.operation()) + "]";
+    }
+
+    /** From the permit's row (equal permits have equal rows): hashed by Camel's bean language on every read of it. */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id);
+    }
+
     /** A permit held for a follow-up call until {@code until}. */
     public record Held(long id, Instant until) {
     }

@@ -2,6 +2,7 @@ package com.poolsbridge.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Objects;
 
 /** The durable state of one order, as stored in table order_record. */
 public record OrderRecord(String orderId, String poolId, String side, BigDecimal amount, String cryptoNetwork,
@@ -9,6 +10,15 @@ public record OrderRecord(String orderId, String poolId, String side, BigDecimal
                           String quoteId, Instant quoteExpiresAt, String idempotencyKey, String transactId,
                           String tradeStatus, String replyJson, boolean replySent, Instant deadlineAt,
                           int transactCalls, String fingerprint, String quoteJson) {
+
+    /**
+     * From the order's key alone (equal records have equal keys): Camel's bean language hashes the record on every
+     * {@code ${exchangeProperty.orderRecord.x()}} read, and the generated hash would walk every field, JSON included.
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(orderId);
+    }
 
     /** A transact for the held quote went out at least once: its outcome may be a trade. */
     public boolean transactSent() {
