@@ -1,5 +1,8 @@
 package com.poolsbridge.order;
 
+import java.time.Instant;
+import java.util.List;
+
 import com.poolsbridge.infra.Jdbc;
 import com.poolsbridge.pools.PoolsRequest;
 import com.poolsbridge.support.Orders;
@@ -68,6 +71,38 @@ class OrderClaimsTest {
         assertThatThrownBy(() -> claims.add(reused, id)).isInstanceOf(InvalidOrderException.class)
                 .hasMessageContaining("already used");
         assertThat(records.get(id).amount()).isEqualByComparingTo("100.00");
+    }
+
+    @Test
+    void eachWriteReturnsTheRecordAsStoredToTheMicrosecond() {
+        OrderClaims claims = new OrderClaims(records, 60_000);
+        String id = Orders.newId("claims-read-back");
+        Instant deadline = Instant.parse("2031-01-02T03:04:05.123456Z");
+        Exchange exchange = exchange(id, "100.00");
+        exchange.setProperty(OrderClaims.DEADLINE, deadline);
+        assertThat(claims.add(exchange, id)).isTrue();
+        OrderRecord claimed = exchange.getProperty(OrderClaims.RECORD, OrderRecord.class);
+        assertThat(claimed).isEqualTo(records.get(id));
+        assertThat(claimed.deadlineAt()).isEqualTo(deadline);
+        assertThat(claimed.quoteExpiresAt()).isNull();
+
+        Instant expires = Instant.parse("2031-01-02T03:04:20.654321Z");
+        OrderRecord quoted = records.recordQuote(id, "q-" + id, expires, "{\"quoteId\":\"q\"}", "req-1", "key-" + id);
+        assertThat(quoted).isEqualTo(records.get(id));
+        assertThat(quoted.quoteExpiresAt()).isEqualTo(expires);
+        assertThat(quoted.state()).isEqualTo(OrderState.TRANSACTING);
+        assertThat(quoted.idempotencyKey()).isEqualTo("key-" + id);
+        assertThat(quoted.quoteJson()).isEqualTo("{\"quoteId\":\"q\"}");
+        assertThat(quoted.amount()).isEqualByComparingTo("100.00");
+
+        OrderRecord reserved = records.recordReserved(id, "t-" + id, "reserved", "{}", "req-2", "{\"status\":\"accepted\"}");
+        assertThat(reserved.transactId()).isEqualTo("t-" + id);
+        assertThat(reserved.tradeStatus()).isEqualTo("reserved");
+        assertThat(reserved.replyJson()).isEqualTo("{\"status\":\"accepted\"}");
+        assertThat(reserved.replySent()).isFalse();
+        records.markRepliesSent(List.of(id));
+        assertThat(records.get(id).replySent()).isTrue();
+        assertThat(records.get(id).deadlineAt()).isEqualTo(deadline);
     }
 
     private Exchange claimed(OrderClaims claims, String orderId) {
