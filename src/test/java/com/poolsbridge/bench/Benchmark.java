@@ -27,6 +27,7 @@ import com.poolsbridge.process.JavaProcess;
 import com.poolsbridge.process.PartnerCallAudit;
 import com.poolsbridge.process.ProcessHarness;
 import com.poolsbridge.process.ProcessHarness.BrokerProfile;
+import com.poolsbridge.process.ProcessHarness.Links;
 import com.poolsbridge.sandbox.JournalOperations;
 import com.poolsbridge.sandbox.RecordedRequest;
 import com.poolsbridge.sandbox.SandboxConfig;
@@ -125,7 +126,8 @@ class Benchmark {
 
     /** A fresh harness for some phases; a harness that cannot start or stop cleanly is reported, not fatal. */
     private void onHarness(String phases, OnHarness body) {
-        try (ProcessHarness h = ProcessHarness.start(BrokerProfile.RECOMMENDED)) {
+        // the app connects to its peers directly, as in production (the proxies are the fault suite's instrument)
+        try (ProcessHarness h = ProcessHarness.start(BrokerProfile.RECOMMENDED, Links.DIRECT)) {
             body.run(h);
         } catch (Throwable e) {
             report.row(phases, "harness failed", e.getClass().getSimpleName() + ": " + e.getMessage(), "—", null);
@@ -158,9 +160,9 @@ class Benchmark {
         // P1: the app and the bare reference (both started and warmed up; the one not measured idles) each drain the
         // backlog, in rounds taking turns, so load from elsewhere on the machine falls on both alike
         Collector bareReplies = new Collector(h.brokerAddress(), List.of(BareCamelReference.RESULTS));
-        BareCamelReference ref = new BareCamelReference("tcp://127.0.0.1:" + h.brokerProxy().port(),
-                "jdbc:postgresql://127.0.0.1:" + h.dbProxy().port() + "/postgres", h.database().user(),
-                h.databasePassword(), "http://127.0.0.1:" + h.poolsProxy().port() + "/v1",
+        BareCamelReference ref = new BareCamelReference("tcp://127.0.0.1:" + h.appBrokerPort(),
+                "jdbc:postgresql://127.0.0.1:" + h.appDatabasePort() + "/postgres", h.database().user(),
+                h.databasePassword(), "http://127.0.0.1:" + h.appPoolsPort() + "/v1",
                 ProcessHarness.SECRET_KEY, 4);
         double[] drained = new double[4];   // app orders, app seconds, bare orders, bare seconds
         CpuTimes[] cpu = {CpuTimes.NONE, CpuTimes.NONE};   // used while the app [0] and the bare reference [1] drained

@@ -31,19 +31,25 @@ import static org.awaitility.Awaitility.await;
  * port and data directory), Artemis as its own JVM with a persistent journal, the 0Pools sandbox in this JVM (so a
  * scenario reads its trades and journal and changes its faults directly), and pools-bridge as one or more separate
  * JVMs — the packaged jar given by {@code -Dbridge.jar=target/pools-bridge.jar}, otherwise {@code PoolsBridge} from
- * the test classpath — configured only by environment variables. The app reaches the broker, the database and
- * 0Pools through {@link TcpProxy}s; this JVM (sender, collector, checker) talks to them directly.
+ * the test classpath — configured only by environment variables. In a fault scenario the app reaches the broker,
+ * the database and 0Pools through {@link TcpProxy}s (the faults' instrument); a benchmark connects it to them
+ * directly, as in production, since each relayed round trip costs two thread hand-offs in this JVM, and its pauses.
+ * This JVM (sender, collector, checker) always talks to them directly.
  */
 public final class ProcessHarness implements AutoCloseable {
 
     /** Broker address settings: the README's recommendation, or what {@code artemis create} gives. */
     public enum BrokerProfile { RECOMMENDED, DEFAULTS }
 
+    /** How the app reaches its peers: through the proxies (faults can be injected), or directly. */
+    public enum Links { RELAYED, DIRECT }
+
     public static final String SECRET_KEY = TestInfrastructure.SECRET_KEY;
     private static final String DB_PASSWORD = TestInfrastructure.DB_PASSWORD;
 
     private final Path workDir;
     private final BrokerProfile profile;
+    private final Links links;
     private final int brokerPort;
     private final DatabaseServer database;
     private final PoolsSandbox sandbox;
@@ -55,8 +61,9 @@ public final class ProcessHarness implements AutoCloseable {
     private JavaProcess broker;
     private int appCount;
 
-    private ProcessHarness(BrokerProfile profile) throws Exception {
+    private ProcessHarness(BrokerProfile profile, Links links) throws Exception {
         this.profile = profile;
+        this.links = links;
         workDir = Files.createTempDirectory("pools-bridge-faults");
         database = DatabaseServer.start(workDir.resolve("pgdata"), freePort());
         brokerPort = freePort();
@@ -69,7 +76,11 @@ public final class ProcessHarness implements AutoCloseable {
     }
 
     public static ProcessHarness start(BrokerProfile profile) throws Exception {
-        return new ProcessHarness(profile);
+        return start(profile, Links.RELAYED);
+    }
+
+    public static ProcessHarness start(BrokerProfile profile, Links links) throws Exception {
+        return new ProcessHarness(profile, links);
     }
 
     /** The packaged jar when {@code bridge.jar} is set (the -Pfaults build), else null (test classpath). */
@@ -89,11 +100,11 @@ public final class ProcessHarness implements AutoCloseable {
     public JavaProcess startApp(Map<String, String> extraEnv, List<String> jvmArgs) throws Exception {
         int management = freePort();
         Map<String, String> env = new HashMap<>();
-        env.put("POOLS_BASE_URL", "http://127.0.0.1:" + poolsProxy.port() + "/v1");
+        env.put("POOLS_BASE_URL", "http://127.0.0.1:" + appPoolsPort() + "/v1");
         env.put("POOLS_SECRET_KEY", SECRET_KEY);
         env.put("POOLS_WEBHOOK_SECRET", TestInfrastructure.WEBHOOK_SECRET);
-        env.put("BROKER_URL", "tcp://127.0.0.1:" + brokerProxy.port());
-        env.put("DB_URL", "jdbc:postgresql://127.0.0.1:" + dbProxy.port() + "/postgres");
+        env.put("BROKER_URL", "tcp://127.0.0.1:" + appBrokerPort());
+        env.put("DB_URL", "jdbc:postgresql://127.0.0.1:" + appDatabasePort() + "/postgres");
         env.put("DB_USER", database.user());
         env.put("DB_PASSWORD", DB_PASSWORD);
         env.put("HTTP_PORT", Integer.toString(freePort()));
@@ -161,6 +172,23 @@ public final class ProcessHarness implements AutoCloseable {
 
     public PoolsSandbox sandbox() {
         return sandbox;
+    }
+
+    /** The ports the app connects to (the bare reference of the benchmark too): the proxies', or the peers' own. */
+    public int appBrokerPort() {
+        return appPort(brokerProxy, brokerPort);
+    }
+
+    public int appDatabasePort() {
+        return appPort(dbProxy, database.port());
+    }
+
+    public int appPoolsPort() {
+        return appPort(poolsProxy, sandbox.port());
+    }
+
+    private int appPort(TcpProxy proxy, int peerPort) {
+        return links == Links.DIRECT ? peerPort : proxy.port();
     }
 
     public TcpProxy brokerProxy() {
