@@ -101,8 +101,8 @@ public final class OrderConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("orderOutcomes")
-    public OrderOutcomes orderOutcomes(OrderRecords records, Clock clock) {
-        return new OrderOutcomes(records, clock);
+    public OrderOutcomes orderOutcomes(OrderRecords records, OrderClaims claims, QuotePolicy quotePolicy, Clock clock) {
+        return new OrderOutcomes(records, claims, quotePolicy, clock);
     }
 
     @BindToRegistry("deadLetters")

@@ -44,8 +44,8 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     private final OrderRecords records;
     private final long leaseMillis;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
-    /** When each delivery of this instance holding a lease took or last renewed it (System.nanoTime before the statement). */
-    private final Map<String, Long> leasedAt = new ConcurrentHashMap<>();
+    /** Each delivery of this instance holding a lease: when it took or last renewed it. */
+    private final Map<String, Lease> leases = new ConcurrentHashMap<>();
 
     private final long freshLeaseNanos;
 
@@ -71,7 +71,7 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
                 leaseMillis);
         return switch (claimed.claim()) {
             case CLAIMED -> {
-                leasedAt.put(owner, at);
+                leases.put(owner, new Lease(at, false));
                 exchange.setProperty(RECORD, claimed.record());
                 yield true;
             }
@@ -89,7 +89,7 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     @Override
     public boolean remove(Exchange exchange, String orderId) {
         String owner = owner(exchange.getExchangeId());
-        leasedAt.remove(owner);
+        leases.remove(owner);
         records.release(orderId, owner);
         return true;
     }
@@ -101,7 +101,7 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     @Override
     public boolean confirm(Exchange exchange, String orderId) {
         String owner = owner(exchange.getExchangeId());
-        leasedAt.remove(owner);
+        leases.remove(owner);
         OrderRecord record = exchange.getProperty(RECORD, OrderRecord.class);
         if (record == null || !record.answered()) {
             records.release(orderId, owner);
@@ -110,24 +110,51 @@ public class OrderClaims extends ServiceSupport implements IdempotentRepository 
     }
 
     /**
+     * Records the firm quote and its key (OrderOutcomes.quoted) under this delivery's lease: the same statement
+     * renews the lease and, with {@code countTransact}, counts the quote's transact, so the transact that follows
+     * at once needs no statement of its own. A delivery that lost its lease stops here, before any transact.
+     */
+    public OrderRecord recordQuote(String exchangeId, String orderId, OrderRecords.FirmQuote quote,
+                                   boolean countTransact) {
+        String owner = owner(exchangeId);
+        long now = System.nanoTime();
+        OrderRecord quoted = records.recordQuote(orderId, owner, leaseMillis, quote, countTransact)
+                .orElseThrow(() -> new OrderBusyException(orderId));
+        leases.put(owner, new Lease(now, countTransact));
+        return quoted;
+    }
+
+    /**
      * Called before every 0Pools call made for the order (route order-pools-call); returns the record as renewed.
      * A delivery that lost its lease (it stalled longer than the lease) stops before writing anything, so two
      * deliveries never quote or transact side by side. A transact is counted for its quote first (committed
-     * before it goes out); any other call within {@link #FRESH_LEASE_MILLIS} of the claim or the last renewal
-     * goes out on that lease, with no statement: the order's first call, right after its claim, most often.
+     * before it goes out), by the quote's own record or else here. A call within {@link #FRESH_LEASE_MILLIS} of
+     * the claim or the last renewal goes out on that lease, with no statement: the order's first call, right after
+     * its claim, and the transact right after its quote, most often.
      */
     public OrderRecord renew(OrderRecord record, String exchangeId, PoolsRequest request) {
         String owner = owner(exchangeId);
         boolean transact = "transact".equals(request.operation());
         long now = System.nanoTime();
-        Long at = leasedAt.get(owner);
-        if (!transact && at != null && now - at < freshLeaseNanos) {
+        Lease lease = leases.get(owner);
+        boolean counted = lease != null && lease.transactCounted();
+        if (lease != null && now - lease.at() < freshLeaseNanos && (!transact || counted)) {
+            if (transact) {
+                leases.put(owner, new Lease(lease.at(), false));   // counted for this call only; a retry counts again
+            }
             return record;
         }
-        OrderRecord renewed = records.renewForCall(record.orderId(), owner, leaseMillis, transact)
+        OrderRecord renewed = records.renewForCall(record.orderId(), owner, leaseMillis, transact && !counted)
                 .orElseThrow(() -> new OrderBusyException(record.orderId()));
-        leasedAt.put(owner, now);
+        leases.put(owner, new Lease(now, false));
         return renewed;
+    }
+
+    /**
+     * When a delivery took or last renewed its lease (System.nanoTime before the statement), and whether that
+     * statement counted the transact about to go out.
+     */
+    private record Lease(long at, boolean transactCounted) {
     }
 
     private String owner(String exchangeId) {

@@ -22,18 +22,23 @@ public class OrderOutcomes {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final OrderRecords records;
+    private final OrderClaims claims;
+    private final QuotePolicy quotePolicy;
     private final Clock clock;
 
-    public OrderOutcomes(OrderRecords records, Clock clock) {
+    public OrderOutcomes(OrderRecords records, OrderClaims claims, QuotePolicy quotePolicy, Clock clock) {
         this.records = records;
+        this.claims = claims;
+        this.quotePolicy = quotePolicy;
         this.clock = clock;
     }
 
     /**
      * A fail-soft unavailable quote rejects the order (never transacted); a firm quote is committed together
-     * with the key its transact will use, before that call is made.
+     * with the key its transact will use, before that call is made, under the lease of delivery {@code exchangeId}.
      */
-    public OrderRecord quoted(OrderRecord order, String quoteJson, String requestId) throws Exception {
+    public OrderRecord quoted(OrderRecord order, String quoteJson, String requestId, String exchangeId)
+            throws Exception {
         JsonNode quote = MAPPER.readTree(quoteJson);
         if (!quote.path("available").asBoolean(false) || quote.path("quoteId").isNull() || quote.path("quoteId").isMissingNode()) {
             String reason = quote.path("unavailableReason").asText("quote_unavailable");
@@ -41,8 +46,11 @@ public class OrderOutcomes {
                     "0Pools could not price this order now", requestId);
         }
         String quoteId = quote.get("quoteId").asText();
-        return records.recordQuote(order.orderId(), quoteId, Instant.parse(quote.get("expiresAt").asText()), quoteJson,
-                requestId, IdempotencyKeys.forTransact(order.orderId(), quoteId));
+        Instant expiresAt = Instant.parse(quote.get("expiresAt").asText());
+        // its transact is counted with it when it goes out at once (order-transact); a quote already too old to be
+        // sent is not, so it is retired as expired unused, with no reject at 0Pools
+        return claims.recordQuote(exchangeId, order.orderId(), new OrderRecords.FirmQuote(quoteId, expiresAt, quoteJson,
+                requestId, IdempotencyKeys.forTransact(order.orderId(), quoteId)), quotePolicy.live(expiresAt));
     }
 
     /** The trade returned by transact or found by the quote lookup. */

@@ -42,8 +42,4 @@ public record OrderRecord(String orderId, String poolId, String side, BigDecimal
     public boolean pastDeadline(Instant now) {
         return deadlineAt != null && !now.isBefore(deadlineAt);
     }
-
-    public boolean quoteStillValid(Instant now, long safetyMillis) {
-        return quoteExpiresAt != null && now.plusMillis(safetyMillis).isBefore(quoteExpiresAt);
-    }
 }

@@ -87,16 +87,28 @@ public class OrderRecords {
                 """ + RECORD, retiredAs, orderId, orderId);
     }
 
-    /** Quote and key are committed together, before the first transact call goes out. */
-    public OrderRecord recordQuote(String orderId, String quoteId, Instant expiresAt, String quoteJson,
-                                   String requestId, String idempotencyKey) {
-        return returning("""
+    /** A firm quote as 0Pools answered it, with the key its transact will use. */
+    public record FirmQuote(String quoteId, Instant expiresAt, String json, String requestId, String idempotencyKey) {
+    }
+
+    /**
+     * Quote and key are committed together, before the first transact call goes out, and in the same statement
+     * (OrderClaims.recordQuote) the lease of {@code owner} is extended and, when it goes out at once, the quote's
+     * transact is counted, as {@link #renewForCall} would before that call. Empty when another delivery has taken
+     * the order over.
+     */
+    public Optional<OrderRecord> recordQuote(String orderId, String owner, long leaseMillis, FirmQuote quote,
+                                             boolean countTransact) {
+        return Jdbc.queryOne(dataSource, """
                 UPDATE order_record SET state = 'TRANSACTING', quote_id = ?, quote_expires_at = ?, quote_json = ?,
-                    quote_request_id = ?, last_request_id = ?, idempotency_key = ?, quoted_at = now(), updated_at = now()
-                WHERE order_id = ?
+                    quote_request_id = ?, last_request_id = ?, idempotency_key = ?, quoted_at = now(), updated_at = now(),
+                    lease_until = now() + (? * interval '1 millisecond'),
+                    transact_calls = transact_calls + CASE WHEN ? THEN 1 ELSE 0 END
+                WHERE order_id = ? AND lease_owner = ?
                 RETURNING
-                """ + RECORD,
-                quoteId, Timestamp.from(expiresAt), quoteJson, requestId, requestId, idempotencyKey, orderId);
+                """ + RECORD, OrderRecords::map,
+                quote.quoteId(), Timestamp.from(quote.expiresAt()), quote.json(), quote.requestId(), quote.requestId(),
+                quote.idempotencyKey(), leaseMillis, countTransact, orderId, owner);
     }
 
     public OrderRecord recordReserved(String orderId, String transactId, String tradeStatus, String tradeJson,

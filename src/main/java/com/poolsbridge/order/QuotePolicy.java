@@ -1,6 +1,7 @@
 package com.poolsbridge.order;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +29,12 @@ public class QuotePolicy {
     }
 
     public boolean live(OrderRecord order) {
-        return order.quoteStillValid(clock.instant(), safetyMillis);
+        return order.quoteExpiresAt() != null && live(order.quoteExpiresAt());
+    }
+
+    /** A quote expiring then still has {@code orders.quote-safety-ms} of life left. */
+    public boolean live(Instant expiresAt) {
+        return clock.instant().plusMillis(safetyMillis).isBefore(expiresAt);
     }
 
     /** Never sends an expired quote to transact. */

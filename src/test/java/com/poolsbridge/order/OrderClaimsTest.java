@@ -19,7 +19,10 @@ import org.junit.jupiter.api.TestInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The claim registers a first sight; a call right after the claim goes out on its lease, a transact never. */
+/**
+ * The claim registers a first sight; a call right after the claim goes out on its lease, a transact only right after
+ * the quote's record, which counted it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderClaimsTest {
 
@@ -60,6 +63,50 @@ class OrderClaimsTest {
     }
 
     @Test
+    void theQuotesRecordCountsItsTransactSoOnlyARetriedTransactRenewsAndALostLeaseStopsTheQuote() {
+        OrderClaims claims = new OrderClaims(records, 60_000, 60_000);
+        Exchange exchange = claimed(claims, Orders.newId("claims-quoted"));
+        String id = orderId(exchange);
+        OrderRecord quoted = claims.recordQuote(exchange.getExchangeId(), id, quote(id), true);
+        assertThat(quoted.transactCalls()).isEqualTo(1);
+        stealLease(id);
+
+        // the transact right after its quote goes out on the quote's statement; a retry of it is counted again
+        assertThat(claims.renew(quoted, exchange.getExchangeId(), transact(quoted))).isSameAs(quoted);
+        assertThatThrownBy(() -> claims.renew(quoted, exchange.getExchangeId(), transact(quoted)))
+                .isInstanceOf(OrderBusyException.class);
+        assertThat(records.get(id).transactCalls()).isEqualTo(1);
+
+        // a delivery that lost its lease records no quote, so it never transacts one
+        Exchange other = claimed(claims, Orders.newId("claims-quote-lost"));
+        String otherId = orderId(other);
+        stealLease(otherId);
+        assertThatThrownBy(() -> claims.recordQuote(other.getExchangeId(), otherId, quote(otherId), true))
+                .isInstanceOf(OrderBusyException.class);
+        assertThat(records.get(otherId).quoteId()).isNull();
+        assertThat(records.get(otherId).transactCalls()).isZero();
+    }
+
+    @Test
+    void aTransactLaterThanTheFreshWindowOrOfAQuoteNotCountedRenewsAndIsCountedOnce() {
+        OrderClaims noFreshWindow = new OrderClaims(records, 60_000, 0);
+        Exchange late = claimed(noFreshWindow, Orders.newId("claims-quoted-late"));
+        String lateId = orderId(late);
+        OrderRecord quoted = noFreshWindow.recordQuote(late.getExchangeId(), lateId, quote(lateId), true);
+        assertThat(noFreshWindow.renew(quoted, late.getExchangeId(), transact(quoted)).transactCalls()).isEqualTo(1);
+        stealLease(lateId);
+        assertThatThrownBy(() -> noFreshWindow.renew(quoted, late.getExchangeId(), transact(quoted)))
+                .isInstanceOf(OrderBusyException.class);
+
+        OrderClaims claims = new OrderClaims(records, 60_000, 60_000);
+        Exchange uncounted = claimed(claims, Orders.newId("claims-quoted-uncounted"));
+        String id = orderId(uncounted);
+        OrderRecord held = claims.recordQuote(uncounted.getExchangeId(), id, quote(id), false);
+        assertThat(held.transactCalls()).isZero();
+        assertThat(claims.renew(held, uncounted.getExchangeId(), transact(held)).transactCalls()).isEqualTo(1);
+    }
+
+    @Test
     void theSameOrderIdWithOtherTermsIsRefusedAndACopyOfALeasedOrderIsBusy() {
         OrderClaims claims = new OrderClaims(records, 60_000);
         String id = Orders.newId("claims-reuse");
@@ -87,8 +134,10 @@ class OrderClaimsTest {
         assertThat(claimed.quoteExpiresAt()).isNull();
 
         Instant expires = Instant.parse("2031-01-02T03:04:20.654321Z");
-        OrderRecord quoted = records.recordQuote(id, "q-" + id, expires, "{\"quoteId\":\"q\"}", "req-1", "key-" + id);
+        OrderRecord quoted = claims.recordQuote(exchange.getExchangeId(), id,
+                new OrderRecords.FirmQuote("q-" + id, expires, "{\"quoteId\":\"q\"}", "req-1", "key-" + id), true);
         assertThat(quoted).isEqualTo(records.get(id));
+        assertThat(quoted.transactCalls()).isEqualTo(1);
         assertThat(quoted.quoteExpiresAt()).isEqualTo(expires);
         assertThat(quoted.state()).isEqualTo(OrderState.TRANSACTING);
         assertThat(quoted.idempotencyKey()).isEqualTo("key-" + id);
@@ -103,6 +152,14 @@ class OrderClaimsTest {
         records.markRepliesSent(List.of(id));
         assertThat(records.get(id).replySent()).isTrue();
         assertThat(records.get(id).deadlineAt()).isEqualTo(deadline);
+    }
+
+    private static String orderId(Exchange exchange) {
+        return exchange.getProperty(OrderClaims.RECORD, OrderRecord.class).orderId();
+    }
+
+    private static OrderRecords.FirmQuote quote(String orderId) {
+        return new OrderRecords.FirmQuote("q-" + orderId, Instant.now().plusSeconds(15), "{}", "req-1", "key-" + orderId);
     }
 
     private Exchange claimed(OrderClaims claims, String orderId) {

@@ -446,9 +446,10 @@ class OrderRoutesTest {
     @Test
     void deliveryThatLostItsLeaseStopsBeforeTheNextPartnerCall() throws Exception {
         String orderId = Orders.newId("unit-stolen");
-        // while this delivery waits for its quote, another delivery takes the (expired) lease over
+        // while this delivery waits for its quote, another delivery takes the (expired) lease over; the quote's
+        // record, which would count the transact, finds the lease gone
         pools.then("createQuote", 200, ScriptedPools.firmQuote("pq_test_stolen_" + orderId, Instant.now().plusSeconds(15)));
-        AdviceWith.adviceWith(context, "order-transact", a -> a.weaveByToUri("direct:order-pools-call").before()
+        AdviceWith.adviceWith(context, "order-quote", a -> a.weaveByToUri("direct:order-pools-call").after()
                 .process(e -> {
                     var dataSource = context.getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
                     try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
@@ -462,7 +463,7 @@ class OrderRoutesTest {
                     .hasRootCauseInstanceOf(OrderBusyException.class);
             assertThat(pools.calls("transact")).isEmpty();
         } finally {
-            AdviceWith.adviceWith(context, "order-transact", a -> a.weaveById("steal-lease").remove());
+            AdviceWith.adviceWith(context, "order-quote", a -> a.weaveById("steal-lease").remove());
         }
     }
 

@@ -110,11 +110,13 @@ class FaultScenarios {
     @Order(5)
     void crashAfterTheResponseBeforeTheDatabaseCommit() throws Exception {
         scenario("crash: response in, before DB commit", BrokerProfile.RECOMMENDED, 8, 1500, (h, ids) -> {
-            // the transact's own commit (its call counted, no database step left before it is sent), not the
-            // quote's: frozen between the two, the permit and the lease renewal would hold the transact back
-            await("a transact on its way").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> h.queryLong("SELECT count(*) FROM order_record WHERE state = 'TRANSACTING' "
-                            + "AND transact_calls > 0") > 0);
+            // 0Pools answers a transact 1.5 s after committing its trade: a trade the bridge has not recorded is one
+            // whose answer is on its way, and the database freezes before it arrives (not at the quote's record,
+            // which counts the transact: the permit's statement after it would hold the transact back)
+            h.sandbox().faults().latencyAfterCommit("transact", Duration.ofMillis(1500));
+            await("a trade whose answer is on its way").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> h.sandbox().tradeCount()
+                            > h.queryLong("SELECT count(*) FROM order_record WHERE state = 'RESERVED'"));
             h.dbProxy().freeze();
             long before = h.poolsProxy().bytesFromTarget();
             awaitTrades(h, 1);
