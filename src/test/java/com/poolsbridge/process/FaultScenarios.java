@@ -7,14 +7,17 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.poolsbridge.process.ProcessHarness.BrokerProfile;
 import com.poolsbridge.sandbox.SandboxConfig;
 import com.poolsbridge.support.Orders;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -291,10 +294,26 @@ class FaultScenarios {
                     .until(() -> PartnerCallAudit.sentBy(a) > 2 && PartnerCallAudit.sentBy(b) > 2);
             String landed = landed(h, ids.size()) + " calls a=" + PartnerCallAudit.sentBy(a) + " b=" + PartnerCallAudit.sentBy(b);
             h.awaitOutcomes(ids, DRAIN);
-            // before the checker, whose own reads of the trades list are calls too (its limits then off)
-            PartnerCallAudit audit = PartnerCallAudit.since(h, start);
-            long byA = PartnerCallAudit.sentBy(a);
-            long byB = PartnerCallAudit.sentBy(b);
+            // before the checker, whose own reads of the trades list are calls too (its limits then off); the
+            // replicas still poll the trades not yet settled, so their counts and the partner's journal are taken at
+            // a moment no call completes between them: the counts read the same before and after the journal
+            AtomicReference<PartnerCallAudit> seen = new AtomicReference<>();
+            long[] counts = new long[2];
+            try {
+                await("the replicas' counts and the partner's journal at one moment").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> {
+                            long[] before = {PartnerCallAudit.sentBy(a), PartnerCallAudit.sentBy(b)};
+                            seen.set(PartnerCallAudit.since(h, start));
+                            counts[0] = PartnerCallAudit.sentBy(a);
+                            counts[1] = PartnerCallAudit.sentBy(b);
+                            return Arrays.equals(before, counts) && counts[0] + counts[1] == seen.get().calls().size();
+                        });
+            } catch (ConditionTimeoutException e) {
+                // never one moment where they agree: the assertion below reports the last reading
+            }
+            PartnerCallAudit audit = seen.get();
+            long byA = counts[0];
+            long byB = counts[1];
             h.sandbox().setRateLimits(SandboxConfig.RateLimits.documented(false));
             Checker.Verdict verdict = h.check(ids);
             String line = verdict.line(name, Duration.between(start, Instant.now())) + " | fault: " + landed
