@@ -65,9 +65,9 @@ class OrderClaimsTest {
     @Test
     void theQuotesRecordCountsItsTransactSoOnlyARetriedTransactRenewsAndALostLeaseStopsTheQuote() {
         OrderClaims claims = new OrderClaims(records, 60_000, 60_000);
-        Exchange exchange = claimed(claims, Orders.newId("claims-quoted"));
-        String id = orderId(exchange);
-        OrderRecord quoted = claims.recordQuote(exchange.getExchangeId(), id, quote(id), true);
+        Exchange exchange = claimedAndQuoted(claims, "claims-quoted");
+        OrderRecord quoted = record(exchange);
+        String id = quoted.orderId();
         assertThat(quoted.transactCalls()).isEqualTo(1);
         stealLease(id);
 
@@ -79,7 +79,7 @@ class OrderClaimsTest {
 
         // a delivery that lost its lease records no quote, so it never transacts one
         Exchange other = claimed(claims, Orders.newId("claims-quote-lost"));
-        String otherId = orderId(other);
+        String otherId = record(other).orderId();
         stealLease(otherId);
         assertThatThrownBy(() -> claims.recordQuote(other.getExchangeId(), otherId, quote(otherId), true))
                 .isInstanceOf(OrderBusyException.class);
@@ -90,17 +90,16 @@ class OrderClaimsTest {
     @Test
     void aTransactLaterThanTheFreshWindowOrOfAQuoteNotCountedRenewsAndIsCountedOnce() {
         OrderClaims noFreshWindow = new OrderClaims(records, 60_000, 0);
-        Exchange late = claimed(noFreshWindow, Orders.newId("claims-quoted-late"));
-        String lateId = orderId(late);
-        OrderRecord quoted = noFreshWindow.recordQuote(late.getExchangeId(), lateId, quote(lateId), true);
+        Exchange late = claimedAndQuoted(noFreshWindow, "claims-quoted-late");
+        OrderRecord quoted = record(late);
         assertThat(noFreshWindow.renew(quoted, late.getExchangeId(), transact(quoted)).transactCalls()).isEqualTo(1);
-        stealLease(lateId);
+        stealLease(quoted.orderId());
         assertThatThrownBy(() -> noFreshWindow.renew(quoted, late.getExchangeId(), transact(quoted)))
                 .isInstanceOf(OrderBusyException.class);
 
         OrderClaims claims = new OrderClaims(records, 60_000, 60_000);
         Exchange uncounted = claimed(claims, Orders.newId("claims-quoted-uncounted"));
-        String id = orderId(uncounted);
+        String id = record(uncounted).orderId();
         OrderRecord held = claims.recordQuote(uncounted.getExchangeId(), id, quote(id), false);
         assertThat(held.transactCalls()).isZero();
         assertThat(claims.renew(held, uncounted.getExchangeId(), transact(held)).transactCalls()).isEqualTo(1);
@@ -154,8 +153,16 @@ class OrderClaimsTest {
         assertThat(records.get(id).deadlineAt()).isEqualTo(deadline);
     }
 
-    private static String orderId(Exchange exchange) {
-        return exchange.getProperty(OrderClaims.RECORD, OrderRecord.class).orderId();
+    private static OrderRecord record(Exchange exchange) {
+        return exchange.getProperty(OrderClaims.RECORD, OrderRecord.class);
+    }
+
+    /** A delivery that claimed a new order and recorded its quote, the transact counted (the record as written). */
+    private Exchange claimedAndQuoted(OrderClaims claims, String prefix) {
+        Exchange exchange = claimed(claims, Orders.newId(prefix));
+        String id = record(exchange).orderId();
+        exchange.setProperty(OrderClaims.RECORD, claims.recordQuote(exchange.getExchangeId(), id, quote(id), true));
+        return exchange;
     }
 
     private static OrderRecords.FirmQuote quote(String orderId) {
