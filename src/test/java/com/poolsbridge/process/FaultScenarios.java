@@ -122,7 +122,6 @@ class FaultScenarios {
                             > h.queryLong("SELECT count(*) FROM order_record WHERE state = 'RESERVED'"));
             h.dbProxy().freeze();
             long before = h.poolsProxy().bytesFromTarget();
-            awaitTrades(h, 1);
             await("transact response delivered").atMost(Duration.ofSeconds(30))
                     .until(() -> h.poolsProxy().bytesFromTarget() > before);
             long reserved = h.queryLong("SELECT count(*) FROM order_record WHERE state = 'RESERVED'");
