@@ -106,6 +106,39 @@ public final class Jdbc {
         return out;
     }
 
+    /**
+     * One statement for every row of {@code rows}, sent as one JDBC batch in one transaction: a page of work costs
+     * a round trip and its commit, not one round trip per row.
+     */
+    public static void batch(DataSource dataSource, String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                batch(c, sql, rows);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    /** As {@link #batch(DataSource, String, List)}, in the transaction of a connection the caller holds. */
+    public static void batch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (Object[] args : rows) {
+                bind(ps, args);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** The first row of a query, if any. */
     public static <T> Optional<T> queryOne(DataSource dataSource, String sql, Row<T> row, Object... args) {
         return query(dataSource, sql, row, args).stream().findFirst();

@@ -2,7 +2,9 @@ package com.poolsbridge.reconciliation;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -31,14 +33,18 @@ public final class LedgerIndex {
 
     private final Map<String, Totals> added = new HashMap<>();
     private final Instant walkStartedAt;
-    private final Function<String, Totals> totals;
+    private final Function<Collection<String>, Map<String, Totals>> persisted;
+    private Map<String, Totals> read = Map.of();
     private int entries;
     private int malformed;
 
-    /** @param totals the persisted totals of a ref (including this walk's entries once they are saved) */
-    public LedgerIndex(Instant walkStartedAt, Function<String, Totals> totals) {
+    /**
+     * @param persisted the persisted totals of some refs (including this walk's entries once they are saved); a
+     *                  ref without any may be absent
+     */
+    public LedgerIndex(Instant walkStartedAt, Function<Collection<String>, Map<String, Totals>> persisted) {
         this.walkStartedAt = walkStartedAt;
-        this.totals = totals;
+        this.persisted = persisted;
     }
 
     /** A ledger entry this walk read for the first time. */
@@ -66,8 +72,20 @@ public final class LedgerIndex {
         return Map.copyOf(added);
     }
 
+    /** Reads the persisted totals of a page's refs at once, for {@link #of} (it keeps only the last page's). */
+    public void read(Collection<String> refs) {
+        Map<String, Totals> page = new HashMap<>(persisted.apply(refs));
+        refs.forEach(ref -> page.putIfAbsent(ref, Totals.NONE));
+        read = page;
+    }
+
+    /** The persisted totals of a ref: from the last {@link #read} when it had the ref, else read now. */
     public Totals of(String ref) {
-        return ref == null ? Totals.NONE : totals.apply(ref);
+        if (ref == null) {
+            return Totals.NONE;
+        }
+        Totals totals = read.get(ref);
+        return totals != null ? totals : persisted.apply(List.of(ref)).getOrDefault(ref, Totals.NONE);
     }
 
     /** When this snapshot started to be read: trades created later may not have their entries in it yet. */

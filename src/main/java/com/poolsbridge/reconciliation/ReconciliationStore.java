@@ -7,11 +7,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import javax.sql.DataSource;
@@ -130,30 +131,36 @@ public class ReconciliationStore {
     }
 
     /**
-     * Stores the finding unless this run already has one for its subject; true when stored now. A matched trade
-     * whose latest earlier finding was matched with the same statuses is stored with same_as_run (counted, not
-     * sent again): only news goes to the queue.
+     * Stores each finding unless this run already has one for its subject, in one batch. A matched trade whose
+     * latest earlier finding was matched with the same statuses is stored with same_as_run (counted, not sent
+     * again): only news goes to the queue.
      */
-    public boolean record(String runId, Finding f, Instant now) {
-        return update("""
+    public void record(String runId, List<Finding> findings, Instant now) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Finding f : findings) {
+            rows.add(new Object[] {runId, f.subject(), f.kind().name(), f.orderId(), f.transactId(), f.quoteId(),
+                    f.poolId(), f.statusOurs(), f.statusTheirs(), f.differencesText(), f.toJson(runId, now),
+                    Timestamp.from(now), f.kind().name(), f.statusOurs(), f.statusTheirs(), f.subject(), runId});
+        }
+        Jdbc.batch(dataSource, """
                 INSERT INTO reconciliation_finding (run_id, subject, kind, order_id, transact_id, quote_id, pool_id,
                     status_ours, status_theirs, differences, message_json, found_at, same_as_run)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                     (SELECT CASE WHEN ? = 'matched' AND p.kind = 'matched' AND p.status_ours IS NOT DISTINCT FROM ?
                                       AND p.status_theirs IS NOT DISTINCT FROM ? THEN p.run_id END
                      FROM reconciliation_finding p WHERE p.subject = ? AND p.run_id <> ? ORDER BY p.id DESC LIMIT 1))
-                ON CONFLICT (run_id, subject) DO NOTHING""",
-                runId, f.subject(), f.kind().name(), f.orderId(), f.transactId(), f.quoteId(), f.poolId(),
-                f.statusOurs(), f.statusTheirs(), f.differencesText(), f.toJson(runId, now), Timestamp.from(now),
-                f.kind().name(), f.statusOurs(), f.statusTheirs(), f.subject(), runId) == 1;
+                ON CONFLICT (run_id, subject) DO NOTHING""", rows);
     }
 
-    /** The persisted ledger totals of one ref (every entry counted by this walk name so far). */
-    public LedgerIndex.Totals ledgerTotals(String name, String ref) {
-        return Jdbc.queryOne(dataSource,
-                "SELECT debits, debit, refunds, refund FROM reconciliation_ledger WHERE walk_name = ? AND ref = ?",
-                rs -> new LedgerIndex.Totals(rs.getInt(1), rs.getBigDecimal(2), rs.getInt(3), rs.getBigDecimal(4)),
-                name, ref).orElse(LedgerIndex.Totals.NONE);
+    /** The persisted ledger totals of these refs (every entry counted by this walk name so far); a ref without any is absent. */
+    public Map<String, LedgerIndex.Totals> ledgerTotals(String name, Collection<String> refs) {
+        Map<String, LedgerIndex.Totals> totals = new HashMap<>();
+        Jdbc.query(dataSource,
+                "SELECT ref, debits, debit, refunds, refund FROM reconciliation_ledger WHERE walk_name = ? AND ref = ANY(?)",
+                rs -> totals.put(rs.getString(1),
+                        new LedgerIndex.Totals(rs.getInt(2), rs.getBigDecimal(3), rs.getInt(4), rs.getBigDecimal(5))),
+                name, refs.toArray(String[]::new));
+        return totals;
     }
 
     /** Adds the walk's new ledger entries to the totals and moves the ledger watermark, in one transaction. */
@@ -161,17 +168,15 @@ public class ReconciliationStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                for (Map.Entry<String, LedgerIndex.Totals> e : added.entrySet()) {
-                    LedgerIndex.Totals t = e.getValue();
-                    exec(c, """
-                            INSERT INTO reconciliation_ledger (walk_name, ref, debits, debit, refunds, refund)
-                            VALUES (?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (walk_name, ref) DO UPDATE SET debits = reconciliation_ledger.debits + EXCLUDED.debits,
-                                debit = reconciliation_ledger.debit + EXCLUDED.debit,
-                                refunds = reconciliation_ledger.refunds + EXCLUDED.refunds,
-                                refund = reconciliation_ledger.refund + EXCLUDED.refund, updated_at = now()""",
-                            name, e.getKey(), t.debits(), t.debit(), t.refunds(), t.refund());
-                }
+                List<Object[]> rows = new ArrayList<>();
+                added.forEach((ref, t) -> rows.add(new Object[] {name, ref, t.debits(), t.debit(), t.refunds(), t.refund()}));
+                Jdbc.batch(c, """
+                        INSERT INTO reconciliation_ledger (walk_name, ref, debits, debit, refunds, refund)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (walk_name, ref) DO UPDATE SET debits = reconciliation_ledger.debits + EXCLUDED.debits,
+                            debit = reconciliation_ledger.debit + EXCLUDED.debit,
+                            refunds = reconciliation_ledger.refunds + EXCLUDED.refunds,
+                            refund = reconciliation_ledger.refund + EXCLUDED.refund, updated_at = now()""", rows);
                 if (newest != null) {
                     exec(c, "UPDATE reconciliation_cursor SET ledger_stop_at = ? WHERE name = ?", newest, name);
                 }
@@ -197,8 +202,8 @@ public class ReconciliationStore {
                         rs.getString(5), rs.getString(6)), max);
     }
 
-    public void markPublished(long id) {
-        update("UPDATE reconciliation_finding SET published_at = now() WHERE id = ?", id);
+    public void markPublished(Collection<Long> ids) {
+        update("UPDATE reconciliation_finding SET published_at = now() WHERE id = ANY(?)", (Object) ids.toArray(Long[]::new));
     }
 
     /** transactIds of the trades this run has already reconciled (survives a restart). */
@@ -208,23 +213,26 @@ public class ReconciliationStore {
                 rs -> rs.getString(1), runId));
     }
 
-    public Optional<OurOrder> orderByTrade(String transactId, String quoteId) {
-        List<OurOrder> orders = orders("""
-                SELECT * FROM order_record WHERE transact_id = ? OR (quote_id = ? AND transact_id IS NULL)
-                ORDER BY (transact_id IS NULL) LIMIT 1""", transactId, quoteId);
-        return orders.stream().findFirst();
+    /**
+     * The order records of these trades: those holding one of the transactIds, and those holding one of the
+     * quoteIds with no trade recorded yet (a transact whose answer never came back).
+     */
+    public List<OurOrder> ordersOfTrades(Collection<String> transactIds, Collection<String> quoteIds) {
+        return orders("SELECT * FROM order_record WHERE transact_id = ANY(?) OR (quote_id = ANY(?) AND transact_id IS NULL)",
+                transactIds.toArray(String[]::new), quoteIds.toArray(String[]::new));
     }
 
     /** Keeps returned trades as a read listed them (a trade listed again replaces its row). */
     public void keepReturned(List<JsonNode> trades, Instant readAt) {
+        List<Object[]> rows = new ArrayList<>();
         for (JsonNode trade : trades) {
             Instant created = TradeComparator.createdAt(trade);
-            update("""
-                    INSERT INTO returned_trade (transact_id, created_at, trade_json, read_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (transact_id) DO UPDATE SET trade_json = EXCLUDED.trade_json, read_at = EXCLUDED.read_at""",
-                    PoolsJson.text(trade, "transactId"), Timestamp.from(created != null ? created : readAt),
-                    trade.toString(), Timestamp.from(readAt));
+            rows.add(new Object[] {PoolsJson.text(trade, "transactId"), Timestamp.from(created != null ? created : readAt),
+                    trade.toString(), Timestamp.from(readAt)});
         }
+        Jdbc.batch(dataSource, """
+                INSERT INTO returned_trade (transact_id, created_at, trade_json, read_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (transact_id) DO UPDATE SET trade_json = EXCLUDED.trade_json, read_at = EXCLUDED.read_at""", rows);
     }
 
     /** The returned trades created from {@code from} on, as last listed; older rows are dropped. */

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -72,7 +75,7 @@ public class ReconciliationWalk {
     // --- ledger: newest first, down to the last walk's watermark ---
 
     public void startLedger(WalkState s) {
-        s.ledger = new LedgerIndex(clock.instant(), ref -> store.ledgerTotals(s.name, ref));
+        s.ledger = new LedgerIndex(clock.instant(), refs -> store.ledgerTotals(s.name, refs));
         s.ledgerCursor = null;
         s.ledgerHasMore = true;
         s.ledgerNewest = null;
@@ -174,12 +177,40 @@ public class ReconciliationWalk {
         return trades;
     }
 
-    /** One trade of the page (split): compare and store its finding (a no-op when this run has it already). */
-    public void reconcileTrade(WalkState s, JsonNode trade) {
-        OurOrder order = store.orderByTrade(PoolsJson.text(trade, "transactId"),
-                PoolsJson.text(trade, "quoteId")).orElse(null);
-        Finding finding = comparator.compare(trade, order, s.ledger);
-        store.record(s.runId, finding, clock.instant());
+    /**
+     * The trades of a page: each compared with its order record and ledger totals, and its finding stored (none
+     * when this run has one already). One query reads the page's orders, one its ledger totals, and one batch
+     * stores its findings: a page's database work does not grow in round trips with its trades.
+     */
+    public void reconcileTrades(WalkState s, List<JsonNode> trades) {
+        List<String> transactIds = new ArrayList<>();
+        List<String> quoteIds = new ArrayList<>();
+        for (JsonNode trade : trades) {
+            transactIds.add(PoolsJson.text(trade, "transactId"));
+            quoteIds.add(PoolsJson.text(trade, "quoteId"));
+        }
+        transactIds.removeIf(Objects::isNull);
+        quoteIds.removeIf(Objects::isNull);
+        Map<String, OurOrder> byTransactId = new HashMap<>();
+        Map<String, OurOrder> byQuoteIdUntraded = new HashMap<>();
+        for (OurOrder order : store.ordersOfTrades(transactIds, quoteIds)) {
+            if (order.transactId() != null) {
+                byTransactId.put(order.transactId(), order);
+            } else {
+                byQuoteIdUntraded.putIfAbsent(order.quoteId(), order);
+            }
+        }
+        s.ledger.read(quoteIds);
+        List<Finding> findings = new ArrayList<>();
+        for (JsonNode trade : trades) {
+            // the order that holds this trade, else the one holding its quote with no trade recorded
+            OurOrder order = byTransactId.get(PoolsJson.text(trade, "transactId"));
+            if (order == null) {
+                order = byQuoteIdUntraded.get(PoolsJson.text(trade, "quoteId"));
+            }
+            findings.add(comparator.compare(trade, order, s.ledger));
+        }
+        store.record(s.runId, findings, clock.instant());
     }
 
     /** Every finding of the page is stored: only now does the cursor move. */
@@ -198,6 +229,7 @@ public class ReconciliationWalk {
         Instant upper = s.newestCreatedAt != null ? s.newestCreatedAt : s.startedAt;
         Instant lower = s.reachedWatermark ? s.oldestCreatedAt : null;
         if (covered) {
+            List<Finding> unlisted = new ArrayList<>();
             for (OurOrder order : store.reservedOrders()) {
                 if (seen.contains(order.transactId())) {
                     continue;
@@ -206,9 +238,10 @@ public class ReconciliationWalk {
                 if (created == null || created.isAfter(upper) || (lower != null && !created.isAfter(lower))) {
                     continue; // outside the part of the list this walk covered
                 }
-                store.record(s.runId, orderFinding(Finding.Kind.order_without_trade, order,
-                        "0Pools does not list trade " + order.transactId() + " of this reserved order"), now);
+                unlisted.add(orderFinding(Finding.Kind.order_without_trade, order,
+                        "0Pools does not list trade " + order.transactId() + " of this reserved order"));
             }
+            store.record(s.runId, unlisted, now);
         }
         int malformed = s.ledger == null ? 0 : s.ledger.malformed();
         store.finish(s, s.ledger == null ? 0 : s.ledger.entries(), malformed, now);
@@ -231,8 +264,9 @@ public class ReconciliationWalk {
         return batch.size() >= settings.publishBatch();
     }
 
-    public void markPublished(long findingId) {
-        store.markPublished(findingId);
+    /** The batch was sent: marked in one statement (a crash before it resends them, and the broker drops the copies). */
+    public void markPublished(List<ReconciliationStore.Outgoing> sent) {
+        store.markPublished(sent.stream().map(ReconciliationStore.Outgoing::id).toList());
     }
 
     private static Finding orderFinding(Finding.Kind kind, OurOrder order, String detail) {

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poolsbridge.app.BridgeApplication;
+import com.poolsbridge.support.CountingJdbcDriver;
 import com.poolsbridge.support.JsonSchemas;
 import com.poolsbridge.support.ScriptedPools;
 import com.poolsbridge.support.TestInfrastructure;
@@ -62,7 +63,9 @@ class ReconciliationRoutesTest {
         props.put("reconciliation.returned-window-ms", "3600000");
         props.put("reconciliation.max-calls-per-second", "100");
         props.put("reconciliation.retry.initial-delay-ms", "10");
-        app = new BridgeApplication(TestInfrastructure.get().settings("http://127.0.0.1:9/v1"), props);
+        TestInfrastructure infra = TestInfrastructure.get();
+        app = new BridgeApplication(infra.settings("http://127.0.0.1:9/v1",
+                CountingJdbcDriver.url(infra.database().jdbcUrl())), props);
         context = app.start();
         AdviceWith.adviceWith(context, "pools-api", a -> a.weaveById("pools-http-call").replace().process(e -> {
             com.poolsbridge.pools.PoolsRequest request = e.getProperty("poolsRequest", com.poolsbridge.pools.PoolsRequest.class);
@@ -306,6 +309,46 @@ class ReconciliationRoutesTest {
                 .singleElement().satisfies(m -> assertThat(m.get("runId").asText()).isEqualTo(run1));
         assertThat(scalar("SELECT count(*) FROM reconciliation_finding WHERE run_id = ? AND published_at IS NULL", run1))
                 .isEqualTo("0");
+    }
+
+    /**
+     * A page's database round trips do not grow with its trades (nor the ledger's with its new entries): one query
+     * reads the page's orders, one its ledger totals, one batch stores its findings and one statement marks them sent.
+     */
+    @Test
+    void aWalkOfTwoTradesCostsTheRoundTripsOfAWalkOfOne() throws Exception {
+        Instant t0 = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 1; i <= 4; i++) {
+            order("o" + i, "on_ramp", "10.00", "t" + i, "reserved", t0.plusSeconds(i), t0);
+        }
+        String[] trades = new String[5];
+        for (int i = 1; i <= 4; i++) {
+            trades[i] = trade("t" + i, "on_ramp", "reserved", "10.00", "10.73", t0.plusSeconds(i));
+        }
+        pools.then("listLedger", 200, ledger(null, entry("-10.00", "buy_debit", q("t1"))))
+                .then("listLedger", 200, ledger(null, entry("-10.00", "buy_debit", q("t2"))))
+                .then("listLedger", 200, ledger(null, entry("-10.00", "buy_debit", q("t4")), entry("-10.00", "buy_debit", q("t3"))));
+        // each walk after the first stops at the newest trade the one before saw
+        pools.then("listTrades", 200, page(false, trades[1]))
+                .then("listTrades", 200, page(false, trades[2], trades[1]))
+                .then("listTrades", 200, page(false, trades[4], trades[3], trades[2]));
+
+        walk();
+        List<String> ofOne = statementsOf(this::walk);
+        List<String> ofTwo = statementsOf(this::walk);
+
+        assertThat(ofTwo).as("a walk of two trades: %s%na walk of one: %s", ofTwo, ofOne).hasSameSizeAs(ofOne);
+        assertThat(mine().keySet()).containsExactlyInAnyOrder("trade:" + id("t1"), "trade:" + id("t2"), "trade:" + id("t3"),
+                "trade:" + id("t4"));
+        assertThat(mine().values()).allSatisfy(m -> assertThat(m.get("kind").asText()).isEqualTo("matched"));
+    }
+
+    /** The statements this thread executed while {@code step} ran. */
+    private static List<String> statementsOf(Runnable step) {
+        CountingJdbcDriver.reset();
+        step.run();
+        return CountingJdbcDriver.executions().stream().filter(e -> e.thread() == Thread.currentThread())
+                .map(CountingJdbcDriver.Execution::sql).toList();
     }
 
     // --- helpers ---

@@ -80,7 +80,7 @@ class TradeComparatorTest {
 
     private static LedgerIndex ledger(JsonNode... entries) {
         LedgerIndex[] index = new LedgerIndex[1];   // persisted totals = what this walk added (a first walk)
-        index[0] = new LedgerIndex(Instant.now(), ref -> index[0].added().getOrDefault(ref, LedgerIndex.Totals.NONE));
+        index[0] = new LedgerIndex(Instant.now(), refs -> index[0].added());
         for (JsonNode e : entries) {
             index[0].add(e);
         }
