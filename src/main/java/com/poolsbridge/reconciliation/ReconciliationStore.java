@@ -203,6 +203,9 @@ public class ReconciliationStore {
     }
 
     public void markPublished(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
         update("UPDATE reconciliation_finding SET published_at = now() WHERE id = ANY(?)", (Object) ids.toArray(Long[]::new));
     }
 

@@ -183,6 +183,9 @@ public class ReconciliationWalk {
      * stores its findings: a page's database work does not grow in round trips with its trades.
      */
     public void reconcileTrades(WalkState s, List<JsonNode> trades) {
+        if (trades.isEmpty()) {
+            return; // a walk that met its watermark at once, or nothing returned: no query
+        }
         List<String> transactIds = new ArrayList<>();
         List<String> quoteIds = new ArrayList<>();
         for (JsonNode trade : trades) {
